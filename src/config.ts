@@ -1,0 +1,139 @@
+/**
+ * The only reader of `process.env`. Entry points call `loadConfig()` once and pass the result
+ * down; everything else receives configuration as arguments (reference/style.md C8).
+ */
+import { z } from 'zod';
+import { StandinOptions } from './standin/options.ts';
+
+const DEFAULT_MODEL = 'claude-sonnet-5-5';
+
+const number = (name: string) =>
+  z
+    .string()
+    .trim()
+    .refine((s) => s !== '' && Number.isFinite(Number(s)), { message: `${name} must be a number` })
+    .transform(Number);
+
+const boolean = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'])
+  .transform((s) => ['1', 'true', 'yes', 'on'].includes(s));
+
+export const Env = z.object({
+  DATABASE_URL: z.url().default('postgres://postgres@127.0.0.1:5432/bookrun'),
+  REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
+  ANTHROPIC_API_KEY: z.string().min(1).optional(),
+  ANTHROPIC_BASE_URL: z.url().optional(),
+  /** Model for every skill that has no `BOOKRUN_MODEL_<SKILL>` of its own. */
+  BOOKRUN_MODEL: z.string().min(1).default(DEFAULT_MODEL),
+  /** SDK-level retries per call. Low on purpose: the queue owns retries and backpressure. */
+  BOOKRUN_LLM_MAX_RETRIES: number('BOOKRUN_LLM_MAX_RETRIES').pipe(z.number().int().min(0).max(5)).default(1),
+  BOOKRUN_LLM_TIMEOUT_MS: number('BOOKRUN_LLM_TIMEOUT_MS').pipe(z.number().int().positive()).default(120_000),
+  BOOKRUN_STANDIN_PORT: number('BOOKRUN_STANDIN_PORT').optional(),
+  BOOKRUN_STANDIN_LATENCY_MS: number('BOOKRUN_STANDIN_LATENCY_MS').optional(),
+  BOOKRUN_STANDIN_TOKEN_LATENCY_MS: number('BOOKRUN_STANDIN_TOKEN_LATENCY_MS').optional(),
+  BOOKRUN_STANDIN_FAULT_RATE: number('BOOKRUN_STANDIN_FAULT_RATE').optional(),
+  BOOKRUN_STANDIN_FAULT_KINDS: z
+    .string()
+    .transform((s) => s.split(',').map((k) => k.trim()).filter(Boolean))
+    .optional(),
+  BOOKRUN_STANDIN_RPM: number('BOOKRUN_STANDIN_RPM').optional(),
+  BOOKRUN_STANDIN_ITPM: number('BOOKRUN_STANDIN_ITPM').optional(),
+  BOOKRUN_STANDIN_OTPM: number('BOOKRUN_STANDIN_OTPM').optional(),
+  BOOKRUN_STANDIN_OBEDIENT: boolean.optional(),
+  BOOKRUN_STANDIN_SEED: number('BOOKRUN_STANDIN_SEED').optional(),
+  BOOKRUN_STANDIN_BATCH_DELAY_MS: number('BOOKRUN_STANDIN_BATCH_DELAY_MS').optional(),
+  BOOKRUN_STANDIN_API_KEY: z.string().min(1).optional(),
+});
+export type Env = z.infer<typeof Env>;
+
+/** Model ids per skill; `BOOKRUN_MODEL_<SKILL>` (skill name upper-cased, `-` → `_`) overrides. */
+export type ModelConfig = { default: string; bySkill: Readonly<Record<string, string>> };
+
+export type LlmConfig = {
+  /** Set: talk to Claude (or to `baseURL` with this key). */
+  apiKey: string | undefined;
+  /** Set: talk to this Anthropic-compatible server instead of Claude. */
+  baseURL: string | undefined;
+  maxRetries: number;
+  timeoutMs: number;
+  models: ModelConfig;
+};
+
+export type Config = {
+  databaseUrl: string;
+  redisUrl: string;
+  llm: LlmConfig;
+  /** Options for the in-process stand-in, started when neither a key nor a base URL is set. */
+  standin: StandinOptions;
+};
+
+/** Thrown when the environment is invalid; the message lists every bad variable and why. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+const SKILL_MODEL = /^BOOKRUN_MODEL_([A-Z0-9_]+)$/;
+
+/** Parse the environment once. Throws `ConfigError` naming each offending variable. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  // Empty strings mean "unset" (a common shell idiom: `ANTHROPIC_API_KEY= bookrun …`).
+  const present = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = Env.safeParse(present);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
+    throw new ConfigError(`invalid environment:\n${lines.join('\n')}`);
+  }
+  const env = parsed.data;
+
+  const bySkill: Record<string, string> = {};
+  for (const [key, value] of Object.entries(present)) {
+    const match = SKILL_MODEL.exec(key);
+    if (match?.[1] && value) bySkill[match[1].toLowerCase().replaceAll('_', '-')] = value;
+  }
+
+  const standin = StandinOptions.safeParse(
+    dropUndefined({
+      port: env.BOOKRUN_STANDIN_PORT,
+      latencyMs: env.BOOKRUN_STANDIN_LATENCY_MS,
+      tokenLatencyMs: env.BOOKRUN_STANDIN_TOKEN_LATENCY_MS,
+      faultRate: env.BOOKRUN_STANDIN_FAULT_RATE,
+      faultKinds: env.BOOKRUN_STANDIN_FAULT_KINDS,
+      rpm: env.BOOKRUN_STANDIN_RPM,
+      itpm: env.BOOKRUN_STANDIN_ITPM,
+      otpm: env.BOOKRUN_STANDIN_OTPM,
+      obedient: env.BOOKRUN_STANDIN_OBEDIENT,
+      seed: env.BOOKRUN_STANDIN_SEED,
+      batchDelayMs: env.BOOKRUN_STANDIN_BATCH_DELAY_MS,
+      apiKey: env.BOOKRUN_STANDIN_API_KEY,
+    }),
+  );
+  if (!standin.success) {
+    const lines = standin.error.issues.map((i) => `  BOOKRUN_STANDIN_${toEnvName(String(i.path[0] ?? ''))}: ${i.message}`);
+    throw new ConfigError(`invalid environment:\n${lines.join('\n')}`);
+  }
+
+  return {
+    databaseUrl: env.DATABASE_URL,
+    redisUrl: env.REDIS_URL,
+    llm: {
+      apiKey: env.ANTHROPIC_API_KEY,
+      baseURL: env.ANTHROPIC_BASE_URL,
+      maxRetries: env.BOOKRUN_LLM_MAX_RETRIES,
+      timeoutMs: env.BOOKRUN_LLM_TIMEOUT_MS,
+      models: { default: env.BOOKRUN_MODEL, bySkill },
+    },
+    standin: standin.data,
+  };
+}
+
+function dropUndefined<T extends Record<string, unknown>>(obj: T): Partial<T> {
+  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** `latencyMs` → `LATENCY_MS`. */
+export function toEnvName(option: string): string {
+  return option.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
+}

@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    globals: false,
+    // Integration tests start their own servers on free loopback ports; files run in parallel,
+    // tests inside a file in sequence.
+    sequence: { concurrent: false },
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+  },
+});
