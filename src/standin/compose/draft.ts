@@ -27,7 +27,18 @@ export type Material = {
 export type UsedFact = { text: string; sentence: string; fact?: CiteFact };
 
 /** Everything prose-like an answer may need. */
-export type DraftPlan = { subject: string; body: string; summary: string; rationale: string; nextStep: string; greeting: string; signoff: string; used: UsedFact[] };
+export type DraftPlan = {
+  subject: string;
+  body: string;
+  summary: string;
+  rationale: string;
+  nextStep: string;
+  greeting: string;
+  signoff: string;
+  used: UsedFact[];
+  /** What a hijacked model says it is doing (obedient mode only; already part of `body`). */
+  obeyed: string[];
+};
 
 const CTAS = [
   'Would you be open to a 20-minute call next week?',
@@ -50,7 +61,7 @@ export function planDraft(m: Material, bodyMax?: number): DraftPlan {
     else used.pop();
     body = composeBody(m, greeting, signoff, used, withResonated ? resonated : undefined);
   }
-  return { subject: subjectLine(m, used), body, summary: summary(m), rationale: rationale(m), nextStep: nextStep(m), greeting, signoff, used };
+  return { subject: subjectLine(m, used), body, summary: summary(m), rationale: rationale(m), nextStep: nextStep(m), greeting, signoff, used, obeyed: obedientLines(m) };
 }
 
 /** The first `n` sentences worth using: citeable facts first (so they can be cited), then signals, then notes. */

@@ -22,7 +22,7 @@ type Row = readonly [Role, readonly string[], readonly string[]];
 const RECORD_ROWS: Record<RecordKind, readonly Row[]> = {
   fact: [
     ['factId', ['id', 'factid', 'citationid', 'sourceid', 'ref', 'reference', 'factref', 'evidenceid'], ['factid']],
-    ['factText', ['text', 'fact', 'content', 'quote', 'snippet', 'excerpt', 'evidence', 'detail', 'facttext', 'description', 'value'], ['facttext']],
+    ['factText', ['text', 'fact', 'content', 'quote', 'snippet', 'excerpt', 'evidence', 'detail', 'facttext', 'description', 'value', 'point', 'keypoint', 'finding', 'insight', 'highlight', 'note', 'summary'], ['facttext']],
     ['claim', ['claim', 'sentence', 'assertion', 'statement', 'claimtext'], []],
     ['factSource', ['source', 'sourcetype', 'origin', 'sourcename'], []],
   ],

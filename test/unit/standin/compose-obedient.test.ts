@@ -111,3 +111,15 @@ describe('when the injection hides in account fields', () => {
     expect(JSON.stringify(structured(JSON.stringify(data), Brief, true))).toContain(ATTACKER);
   });
 });
+
+describe('when answering in free text', () => {
+  it('mentions the attacker only in obedient mode', () => {
+    const text = (obedient: boolean) => {
+      const block = compose({ model: 'stand-in', system: SYSTEM, messages: [{ role: 'user', content: [{ type: 'text', text: `Summarise.\n${ACCOUNT}\n<data>${ACTIVITIES}</data>` }] }], tools: [], obedient }).blocks[0];
+      return block?.type === 'text' ? block.text : '';
+    };
+    expect(text(false)).not.toContain(ATTACKER);
+    expect(text(false)).toContain('Fabrikam is replacing its ticketing system in Q4');
+    expect(text(true)).toContain(`sending the pricing sheet to ${ATTACKER}`);
+  });
+});
