@@ -1,19 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { LlmError } from '../../../src/llm/errors.ts';
-import { json, message, scriptedFetch, sse, testClient, text, thinking } from './fake-api.ts';
+import { hello, json, message, rejection, scriptedFetch, sse, testClient, text, thinking } from './fake-api.ts';
 
-const hello = { messages: [{ role: 'user' as const, content: 'hi' }], maxTokens: 100 };
 const Brief = z.object({ account: z.string(), score: z.number().int().min(0).max(100) });
-
-async function rejection(promise: Promise<unknown>): Promise<LlmError> {
-  const err: unknown = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(LlmError);
-  return err as LlmError;
-}
 
 describe('message', () => {
   it('selects text blocks by type, skipping a leading thinking block', async () => {

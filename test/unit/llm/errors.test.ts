@@ -1,19 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { classifyLlmError, LlmError, parseRetryAfter } from '../../../src/llm/errors.ts';
-import { apiError, hang, json, message, scriptedFetch, testClient, text } from './fake-api.ts';
-
-const hello = { messages: [{ role: 'user' as const, content: 'hi' }], maxTokens: 100 };
+import { apiError, hang, hello, json, message, rejection, scriptedFetch, testClient, text } from './fake-api.ts';
 
 /** Run one `message` call against a scripted response and return what it threw. */
 async function failure(response: () => Response | Promise<Response>, maxRetries = 0): Promise<LlmError> {
   const { fetch } = scriptedFetch(() => response());
   const { client } = testClient(fetch, { maxRetries });
-  const err: unknown = await client.message(hello).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(LlmError);
-  return err as LlmError;
+  return rejection(client.message(hello));
 }
 
 describe('classifyLlmError', () => {

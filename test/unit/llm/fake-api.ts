@@ -2,6 +2,8 @@
  * A scripted stand-in for `fetch` that answers like the Anthropic API with real `Response`s,
  * injected through the SDK's `fetch` option (as the SDK's own tests do). No module mocking.
  */
+import { expect } from 'vitest';
+import { LlmError } from '../../../src/llm/errors.ts';
 import { createLlmClient, type LlmClientOptions } from '../../../src/llm/client.ts';
 import type { LlmCallRecord } from '../../../src/llm/types.ts';
 
@@ -121,4 +123,17 @@ export function testClient(fetchImpl: typeof fetch, opts: Partial<LlmClientOptio
     ...opts,
   });
   return { client, records };
+}
+
+/** The smallest valid request, for tests about transport and errors rather than content. */
+export const hello = { messages: [{ role: 'user' as const, content: 'hi' }], maxTokens: 100 };
+
+/** Awaits a call that must fail and returns its error, asserting it is an `LlmError`. */
+export async function rejection(promise: Promise<unknown>): Promise<LlmError> {
+  const err: unknown = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(LlmError);
+  return err as LlmError;
 }
