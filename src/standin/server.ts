@@ -58,13 +58,17 @@ export async function startStandin(input: StandinOptionsInput = {}, clock?: Cloc
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const requestId = engine.nextId('req_');
     res.setHeader('request-id', requestId);
-    for (const [k, v] of Object.entries(engine.limiter.headers())) res.setHeader(k, v);
+    setLimitHeaders(res);
     try {
       await route(req, res);
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
       if (!res.headersSent) sendJson(res, error.status, error.body(requestId), error.extra.headers);
     }
+  }
+
+  function setLimitHeaders(res: ServerResponse): void {
+    for (const [k, v] of Object.entries(engine.limiter.headers())) res.setHeader(k, v);
   }
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -79,6 +83,8 @@ export async function startStandin(input: StandinOptionsInput = {}, clock?: Cloc
       const version = parseApiVersion(header(req, 'anthropic-version'));
       const body = await readJson(req, MESSAGE_LIMIT);
       const { request, message } = engine.createMessage(body, version, apiKey);
+      // Report the buckets after this request was charged, as the API does.
+      setLimitHeaders(res);
       await sleep(options.latencyMs, res);
       if (request.stream) {
         res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' });

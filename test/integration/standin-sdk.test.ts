@@ -375,6 +375,16 @@ describe('when limits are configured', () => {
     expect(error.headers.get('anthropic-ratelimit-requests-limit')).toBe('600');
   });
 
+  it('reports remaining capacity after charging the request itself', async () => {
+    const fresh = await withStandin({ rpm: 600 });
+    try {
+      const { response } = await fresh.sdk.messages.create({ model: MODEL, max_tokens: 16, messages: [{ role: 'user', content: 'hello' }] }).withResponse();
+      expect(response.headers.get('anthropic-ratelimit-requests-remaining')).toBe('599');
+    } finally {
+      await fresh.standin.close();
+    }
+  });
+
   it('refuses requests past the RPM bucket with 429 and retry-after', async () => {
     const tight = await withStandin({ rpm: 3 });
     try {

@@ -8,7 +8,7 @@ export const TEST_KEY = 'test-key';
 export async function withStandin(options: StandinOptionsInput = {}): Promise<{ standin: Standin; sdk: Anthropic }> {
   const standin = await startStandin({ batchDelayMs: 20, ...options });
   // maxRetries 0: tests see exactly what the server answered.
-  const sdk = new Anthropic({ apiKey: TEST_KEY, baseURL: standin.url, maxRetries: 0, openTelemetry: false } as ConstructorParameters<typeof Anthropic>[0]);
+  const sdk = new Anthropic({ apiKey: TEST_KEY, baseURL: standin.url, maxRetries: 0, openTelemetry: false });
   return { standin, sdk };
 }
 
