@@ -4,6 +4,7 @@
  */
 import { Command } from 'commander';
 import { processContext, type CliContext } from './context.ts';
+import { configureDbCommand } from './db.ts';
 import { configureDemoCommand } from './demo.ts';
 import { exitCodeFor, EXIT_OK } from './exit.ts';
 import { configureStandinCommand } from './standin.ts';
@@ -16,6 +17,7 @@ export function buildProgram(ctx: CliContext): Command {
     .configureOutput({ writeOut: (s) => ctx.stdout(s.replace(/\n$/, '')), writeErr: (s) => ctx.stderr(s.replace(/\n$/, '')) });
   configureStandinCommand(program, ctx);
   configureDemoCommand(program, ctx);
+  configureDbCommand(program, ctx);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

@@ -1,0 +1,7 @@
+/** Every table, re-exported by name (no `export *`, see reference/style.md C14). */
+export { books, reps, accounts, contacts, activities, imports, quarantinedRows } from './books.ts';
+export { runs, runItems, stepResults, RUN_STATUSES, RUN_ITEM_STATUSES, STEPS, type RunStatus, type RunItemStatus, type Step } from './runs.ts';
+export { llmCalls } from './llm-calls.ts';
+export { accountMemory, MEMORY_KINDS, type MemoryKind } from './memory.ts';
+export { reviewItems, artifacts, WORKFLOWS, REVIEW_ITEM_STATUSES, ARTIFACT_STATUSES, type Workflow, type ReviewItemStatus, type ArtifactStatus } from './review.ts';
+export { auditLog } from './audit-log.ts';

@@ -1,0 +1,70 @@
+/**
+ * What the pipeline produced and what reaches a rep. Every artifact (research brief, tier, draft)
+ * is a row of its workflow with the skill version and model that made it; a review item presents
+ * one or more artifacts of one account to its owner rep, so one review yields a verdict for each
+ * workflow it covers.
+ */
+import { index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { accounts, reps } from './books.ts';
+import { runs } from './runs.ts';
+
+export const WORKFLOWS = ['research', 'prioritization', 'drafting'] as const;
+export type Workflow = (typeof WORKFLOWS)[number];
+
+export const REVIEW_ITEM_STATUSES = ['pending', 'accepted', 'edited', 'rejected'] as const;
+export type ReviewItemStatus = (typeof REVIEW_ITEM_STATUSES)[number];
+
+export const reviewItems = pgTable(
+  'review_items',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    runId: text('run_id')
+      .notNull()
+      .references(() => runs.id, { onDelete: 'cascade' }),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    /** The account's owner when the item was created; only they (and managers) see it. */
+    ownerRepId: uuid('owner_rep_id').references(() => reps.id),
+    /** `drafted`: the account got a draft; `sampled`: brief/tier drawn for quality sampling. */
+    reason: text('reason', { enum: ['drafted', 'sampled'] }).notNull(),
+    workflows: jsonb('workflows').$type<Workflow[]>().notNull(),
+    status: text('status', { enum: REVIEW_ITEM_STATUSES }).notNull().default('pending'),
+    decidedBy: uuid('decided_by').references(() => reps.id),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  // One item per account per run: nothing reaches a rep twice.
+  (t) => [uniqueIndex('review_items_run_account_uq').on(t.runId, t.accountId), index('review_items_owner_idx').on(t.ownerRepId, t.status)],
+);
+
+export const ARTIFACT_STATUSES = ['pending_review', 'unreviewed', 'accepted', 'edited', 'rejected', 'auto_approved'] as const;
+export type ArtifactStatus = (typeof ARTIFACT_STATUSES)[number];
+
+export const artifacts = pgTable(
+  'artifacts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    runId: text('run_id')
+      .notNull()
+      .references(() => runs.id, { onDelete: 'cascade' }),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    workflow: text('workflow', { enum: WORKFLOWS }).notNull(),
+    skillName: text('skill_name').notNull(),
+    skillVersion: text('skill_version').notNull(),
+    model: text('model').notNull(),
+    /** `pending_review` when in a review item; `unreviewed` when not sampled. */
+    status: text('status', { enum: ARTIFACT_STATUSES }).notNull(),
+    /** The workflow's validated output (brief, tier or draft). */
+    content: jsonb('content').$type<Record<string, unknown>>().notNull(),
+    rationale: text('rationale'),
+    /** Facts the artifact rests on: `[{id, text, source, observedAt}]`. */
+    citedFacts: jsonb('cited_facts').$type<Array<Record<string, unknown>>>().notNull().default([]),
+    riskFlags: jsonb('risk_flags').$type<string[]>().notNull().default([]),
+    reviewItemId: uuid('review_item_id').references(() => reviewItems.id, { onDelete: 'set null' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('artifacts_run_account_workflow_uq').on(t.runId, t.accountId, t.workflow), index('artifacts_review_item_idx').on(t.reviewItemId)],
+);
