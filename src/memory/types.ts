@@ -30,8 +30,11 @@ export type MemoryView = {
   resonated: MemoryItem[];
   /** Phrases, topics or claims never to use with this account. */
   avoid: MemoryItem[];
-  /** Pairs of live items that disagree, for the prompt and the reviewer. */
-  conflicts: Array<{ key: string; items: MemoryItem[] }>;
+  /**
+   * Keys with more than one live item: values that disagree, for the prompt and the reviewer.
+   * Items freshest first. Only facts conflict (see src/memory/AGENTS.md).
+   */
+  conflicts: Array<{ key: string; kind?: MemoryKind; items: MemoryItem[] }>;
 };
 
 /** An item to remember. Items with the same (kind, key) supersede or conflict per the hygiene rules. */
