@@ -20,7 +20,7 @@ const kebabFiles = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'coverage/**', '.tmp/**'] },
+  { ignores: ['scratch/**', 'node_modules/**', 'coverage/**', '.tmp/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -67,3 +67,21 @@ export function createDb(url: string, options: CreateDbOptions = {}): DbHandle {
   const db = drizzle(sql, { schema });
   return { db, sql, close: () => sql.end({ timeout: 5 }) };
 }
+
+/**
+ * Fails with a message that says what to do when Postgres is down, the database is missing,
+ * or it has not been migrated. Called by entry points before any work starts.
+ */
+export async function checkDatabase(handle: DbHandle, url: string): Promise<void> {
+  const where = new URL(url);
+  if (where.password) where.password = '***';
+  try {
+    await handle.sql`select 1 from runs limit 0`;
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    const message = error instanceof Error ? error.message : String(error);
+    if (code === '3D000' || code === '42P01')
+      throw new Error(`the database at ${where.toString()} is not set up (${message}); run: bookrun db migrate`, { cause: error });
+    throw new Error(`Postgres is not reachable at ${where.toString()} (${message}); start it with: bash scripts/services`, { cause: error });
+  }
+}

@@ -2,6 +2,7 @@
  * The only reader of `process.env`. Entry points call `loadConfig()` once and pass the result
  * down; everything else receives configuration as arguments (reference/style.md C8).
  */
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { StandinOptions } from './standin/options.ts';
 
@@ -43,6 +44,20 @@ export const Env = z.object({
   BOOKRUN_STANDIN_SEED: number('BOOKRUN_STANDIN_SEED').optional(),
   BOOKRUN_STANDIN_BATCH_DELAY_MS: number('BOOKRUN_STANDIN_BATCH_DELAY_MS').optional(),
   BOOKRUN_STANDIN_API_KEY: z.string().min(1).optional(),
+  /** BullMQ key prefix. The `{…}` hash tag keeps every queue of a flow on one Redis Cluster slot. */
+  BOOKRUN_QUEUE_PREFIX: z.string().min(1).default('{bookrun}'),
+  /** Concurrent model calls per worker process. */
+  BOOKRUN_CONCURRENCY: number('BOOKRUN_CONCURRENCY').pipe(z.number().int().min(1).max(500)).default(48),
+  /** Tiers that get a drafted outreach; other tiers stop after prioritization. */
+  BOOKRUN_DRAFT_TIERS: z
+    .string()
+    .transform((s) => s.split(',').map((t) => t.trim().toUpperCase()).filter(Boolean))
+    .pipe(z.array(z.enum(['A', 'B', 'C', 'D'])))
+    .default(['A', 'B']),
+  /** Share of undrafted accounts whose brief and tier go to review anyway, for honest accept rates. */
+  BOOKRUN_REVIEW_SAMPLE_RATE: number('BOOKRUN_REVIEW_SAMPLE_RATE').pipe(z.number().min(0).max(1)).default(0.1),
+  /** Where the Agent Skills live; defaults to the `skills/` folder shipped with bookrun. */
+  BOOKRUN_SKILLS_DIR: z.string().min(1).default(fileURLToPath(new URL('../skills', import.meta.url))),
 });
 export type Env = z.infer<typeof Env>;
 
@@ -59,12 +74,24 @@ export type LlmConfig = {
   models: ModelConfig;
 };
 
+/** What a run does with each account, beyond what the skills say. */
+export type PipelinePolicy = {
+  draftTiers: ReadonlyArray<'A' | 'B' | 'C' | 'D'>;
+  reviewSampleRate: number;
+};
+
 export type Config = {
   databaseUrl: string;
   redisUrl: string;
+  queuePrefix: string;
+  concurrency: number;
+  skillsDir: string;
+  policy: PipelinePolicy;
   llm: LlmConfig;
   /** Options for the in-process stand-in, started when neither a key nor a base URL is set. */
   standin: StandinOptions;
+  /** Stand-in options set explicitly in the environment (others are defaults a command may adjust). */
+  standinExplicit: ReadonlyArray<keyof StandinOptions>;
 };
 
 /** Thrown when the environment is invalid; the message lists every bad variable and why. */
@@ -94,8 +121,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     if (match?.[1] && value) bySkill[match[1].toLowerCase().replaceAll('_', '-')] = value;
   }
 
-  const standin = StandinOptions.safeParse(
-    dropUndefined({
+  const standinInput = dropUndefined({
       port: env.BOOKRUN_STANDIN_PORT,
       latencyMs: env.BOOKRUN_STANDIN_LATENCY_MS,
       tokenLatencyMs: env.BOOKRUN_STANDIN_TOKEN_LATENCY_MS,
@@ -108,8 +134,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       seed: env.BOOKRUN_STANDIN_SEED,
       batchDelayMs: env.BOOKRUN_STANDIN_BATCH_DELAY_MS,
       apiKey: env.BOOKRUN_STANDIN_API_KEY,
-    }),
-  );
+  });
+  const standin = StandinOptions.safeParse(standinInput);
   if (!standin.success) {
     const lines = standin.error.issues.map((i) => `  BOOKRUN_STANDIN_${toEnvName(String(i.path[0] ?? ''))}: ${i.message}`);
     throw new ConfigError(`invalid environment:\n${lines.join('\n')}`);
@@ -118,6 +144,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   return {
     databaseUrl: env.DATABASE_URL,
     redisUrl: env.REDIS_URL,
+    queuePrefix: env.BOOKRUN_QUEUE_PREFIX,
+    concurrency: env.BOOKRUN_CONCURRENCY,
+    skillsDir: env.BOOKRUN_SKILLS_DIR,
+    policy: { draftTiers: env.BOOKRUN_DRAFT_TIERS, reviewSampleRate: env.BOOKRUN_REVIEW_SAMPLE_RATE },
     llm: {
       apiKey: env.ANTHROPIC_API_KEY,
       baseURL: env.ANTHROPIC_BASE_URL,
@@ -126,6 +156,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       models: { default: env.BOOKRUN_MODEL, bySkill },
     },
     standin: standin.data,
+    standinExplicit: Object.keys(standinInput) as Array<keyof StandinOptions>,
   };
 }
 

@@ -6,12 +6,15 @@ export type CliContext = {
   stderr: (line: string) => void;
   /** Resolves on SIGINT or SIGTERM; long-running commands await it, then shut down. */
   untilSignal: () => Promise<NodeJS.Signals>;
+  /** Raw stderr writes for redrawing progress bars in place; absent when stderr is not a terminal. */
+  stderrTty?: { write: (text: string) => void; columns: number } | undefined;
 };
 
 export function processContext(): CliContext {
   return {
     stdout: (line) => process.stdout.write(`${line}\n`),
     stderr: (line) => process.stderr.write(`${line}\n`),
+    stderrTty: process.stderr.isTTY ? { write: (text) => process.stderr.write(text), columns: process.stderr.columns || 80 } : undefined,
     untilSignal: () =>
       new Promise((resolve) => {
         const on = (signal: NodeJS.Signals) => {

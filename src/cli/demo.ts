@@ -1,50 +1,107 @@
 /**
- * `bookrun demo` — runs the LLM layer end to end on built-in sample accounts, offline by default.
- * (The full nightly book run replaces this tour when the pipeline lands.)
+ * `bookrun demo` — everything a newcomer needs, in one command: services, database, a realistic
+ * 4,000-account book, a full nightly run on the offline stand-in (or Claude, with
+ * ANTHROPIC_API_KEY), the summary, and what to do next.
  */
+import { execFile } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import type { Command } from 'commander';
-import { loadConfig } from '../config.ts';
-import { runLlmTour, type TourSummary } from '../demo/llm-tour.ts';
-import { clientFor, connectLlm, describeEndpoint } from '../llm/connect.ts';
+import { migrateDatabase } from '../../db/migrate.ts';
+import { importBook, writeGeneratedBook } from '../book/index.ts';
+import { loadConfig, type Config } from '../config.ts';
+import { createDeps } from '../deps.ts';
 import type { CliContext } from './context.ts';
+import { executeRun, positiveInt } from './run.ts';
+import { formatRunSummary } from './run-summary.ts';
+
+const SERVICES_SCRIPT = fileURLToPath(new URL('../../scripts/services', import.meta.url));
+const DEMO_BOOK = 'demo';
+
+type DemoFlags = { accounts: number; seed: number; json?: boolean; concurrency?: number; services: boolean };
 
 export function configureDemoCommand(program: Command, ctx: CliContext): void {
   program
     .command('demo')
-    .summary('run the demo on built-in sample accounts (offline unless ANTHROPIC_API_KEY is set)')
+    .summary('set everything up and run a 4,000-account book end to end (offline unless ANTHROPIC_API_KEY is set)')
     .description(
       [
-        'Researches (through a CRM tool loop), scores and drafts outreach for five sample accounts with',
-        'structured output, then sends the drafts again as one message batch, and prints tiers, tokens',
-        'and cost. Without ANTHROPIC_API_KEY it starts the offline stand-in in-process.',
+        'Ensures Redis and PostgreSQL are running (scripts/services), migrates the database, generates a',
+        'realistic book of 4,000 accounts (with the dirt real CRM exports have), imports it as book "demo",',
+        'and runs research → prioritization → drafting for every account. Without ANTHROPIC_API_KEY the',
+        'offline stand-in answers in-process (its rate limits are raised for the demo unless',
+        'BOOKRUN_STANDIN_RPM/ITPM/OTPM are set). Prints the run summary and what to do next.',
       ].join('\n'),
     )
-    .option('--json', 'print one JSON object on stdout instead of the table')
-    .action(async (flags: { json?: boolean }) => {
-      const config = loadConfig();
-      const endpoint = await connectLlm(config);
-      ctx.stderr(`bookrun demo: model calls go to ${describeEndpoint(endpoint)}`);
-      try {
-        const summary = await runLlmTour(clientFor(config, endpoint), { progress: ctx.stderr });
-        if (flags.json) ctx.stdout(JSON.stringify(summary));
-        else printSummary(summary, ctx.stdout);
-      } finally {
-        await endpoint.close();
+    .option('--accounts <n>', 'accounts in the generated book', positiveInt, 4000)
+    .option('--seed <n>', 'generator seed (same seed, same book)', (v) => positiveInt(String(Number(v) + 1)) - 1, 1)
+    .option('--concurrency <n>', 'concurrent model calls (default BOOKRUN_CONCURRENCY, 48)', positiveInt)
+    .option('--no-services', 'do not run scripts/services (Redis and Postgres are already up)')
+    .option('--json', 'print the run summary as one JSON object on stdout')
+    .action(async (flags: DemoFlags) => {
+      const summary = await runDemo(ctx, flags);
+      if (flags.json) ctx.stdout(JSON.stringify(summary));
+      else {
+        for (const line of formatRunSummary(summary)) ctx.stdout(line);
+        for (const line of nextSteps(summary.runId)) ctx.stdout(line);
       }
+      if (summary.status !== 'completed' || summary.failed > 0) throw new Error(`demo run ${summary.runId} ended ${summary.status} with ${summary.failed} failed accounts`);
     });
 }
 
-function printSummary(s: TourSummary, out: (line: string) => void): void {
-  out('');
-  out(`${'account'.padEnd(22)} ${'tier'.padEnd(4)} ${'score'.padStart(5)}  ${'to'.padEnd(36)} subject`);
-  for (const r of s.results) {
-    out(`${r.name.padEnd(22)} ${r.tier.padEnd(4)} ${String(r.score).padStart(5)}  ${r.to.padEnd(36)} ${r.subject}`);
-    for (const problem of r.checks) out(`  ! ${problem}`);
+async function runDemo(ctx: CliContext, flags: DemoFlags) {
+  const config = demoConfig(loadConfig());
+  if (flags.services) {
+    ctx.stderr('demo: checking Redis and PostgreSQL …');
+    await promisify(execFile)('bash', [SERVICES_SCRIPT]).catch((error: { stdout?: string; stderr?: string }) => {
+      throw new Error(`the services are not available:\n${[error.stdout, error.stderr].filter(Boolean).join('\n').trim()}`);
+    });
   }
-  out('');
-  out(`accounts ${s.accounts} · tiers A ${s.tiers.A} / B ${s.tiers.B} / C ${s.tiers.C} / D ${s.tiers.D} · ${s.llmCalls} model calls in ${s.seconds.toFixed(2)} s`);
-  out(`tokens: input ${s.tokens.input} · output ${s.tokens.output} · cache read ${s.tokens.cacheRead} · cache write ${s.tokens.cacheWrite} · cost $${s.costUsd.toFixed(4)}`);
-  out(`batch ${s.batch.id}: ${s.batch.succeeded} drafts for $${s.batch.costUsd.toFixed(4)} (the same drafts in realtime: $${s.batch.realtimeCostUsd.toFixed(4)})`);
-  const failing = s.results.filter((r) => r.checks.length > 0).length;
-  out(failing === 0 ? 'draft checks: every draft goes to an allowed contact, cites only known facts, avoids listed topics' : `draft checks: ${failing} draft(s) failed, see "!" lines`);
+  const migrated = await migrateDatabase(config.databaseUrl);
+  ctx.stderr(`demo: database ${migrated.database} ready (${migrated.applied} migration(s) applied)`);
+
+  const file = join(tmpdir(), `bookrun-demo-${flags.accounts}-${flags.seed}.csv`);
+  const book = await writeGeneratedBook({ accounts: flags.accounts, seed: flags.seed, out: file });
+  ctx.stderr(`demo: generated ${book.accounts.toLocaleString('en-US')} accounts (${book.rows.toLocaleString('en-US')} rows with duplicates and broken rows) at ${file}`);
+
+  const deps = await createDeps(config, { log: { info: (l) => ctx.stderr(`demo: ${l}`), warn: ctx.stderr } });
+  try {
+    const report = await importBook({ db: deps.db, file, bookName: DEMO_BOOK });
+    ctx.stderr(
+      `demo: imported book "${DEMO_BOOK}": ${report.imported} new, ${report.updated} updated, ${report.unchanged} unchanged, ${report.quarantined} rows quarantined (see: bookrun book import ${file} --book ${DEMO_BOOK} --json)`,
+    );
+    const summary = await executeRun(config, ctx, { book: DEMO_BOOK, concurrency: flags.concurrency }, deps);
+    if (!summary) throw new Error('the demo run did not produce a summary');
+    return summary;
+  } finally {
+    await deps.close();
+  }
+}
+
+/** The stand-in's default limits model a modest Claude tier; the demo raises them unless set. */
+function demoConfig(config: Config): Config {
+  const set = (name: 'rpm' | 'itpm' | 'otpm') => config.standinExplicit.includes(name);
+  return {
+    ...config,
+    standin: {
+      ...config.standin,
+      rpm: set('rpm') ? config.standin.rpm : 1_000_000,
+      itpm: set('itpm') ? config.standin.itpm : 2_000_000_000,
+      otpm: set('otpm') ? config.standin.otpm : 400_000_000,
+    },
+  };
+}
+
+function nextSteps(runId: string): string[] {
+  return [
+    '',
+    'next:',
+    `  bookrun run --book ${DEMO_BOOK}              run the book again (memory from this run is used)`,
+    '  bookrun book generate --accounts 500 --out my-book.csv && bookrun book import my-book.csv --book mine',
+    '  bookrun worker                            start a worker process; bookrun run --detach enqueues for it',
+    `  psql "$DATABASE_URL" -c "select reason, count(*) from review_items where run_id = '${runId}' group by 1"`,
+    '  the review UI (bookrun web) and accept-rate dashboards arrive next; every draft is waiting in review_items',
+  ];
 }

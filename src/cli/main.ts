@@ -3,11 +3,14 @@
  * `main` maps every outcome to an exit code in one place (`exit.ts`).
  */
 import { Command } from 'commander';
+import { configureBookCommand } from './book.ts';
 import { processContext, type CliContext } from './context.ts';
 import { configureDbCommand } from './db.ts';
 import { configureDemoCommand } from './demo.ts';
 import { exitCodeFor, EXIT_OK } from './exit.ts';
+import { configureRunCommand } from './run.ts';
 import { configureStandinCommand } from './standin.ts';
+import { configureWorkerCommand } from './worker.ts';
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('bookrun')
@@ -18,6 +21,9 @@ export function buildProgram(ctx: CliContext): Command {
   configureStandinCommand(program, ctx);
   configureDemoCommand(program, ctx);
   configureDbCommand(program, ctx);
+  configureBookCommand(program, ctx);
+  configureRunCommand(program, ctx);
+  configureWorkerCommand(program, ctx);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

@@ -84,7 +84,7 @@ export function createLlmClient(opts: LlmClientOptions): LlmClient {
       const m = meta('structured', req);
       // messages.create with the zod format sends the same body as messages.parse, but keeps the
       // raw response when parsing fails, so the record still carries the tokens that were spent.
-      const params = buildParams(req, m.model, zodOutputFormat(req.schema));
+      const params = buildParams(req, m.model, outputFormatFor(req.schema));
       const call = await runner.recorded(
         m,
         () => sdk.messages.create(params, { signal }),
@@ -127,4 +127,18 @@ export function createLlmClient(opts: LlmClientOptions): LlmClient {
 
     batches: createBatches({ sdk, runner, resolveModel }),
   };
+}
+
+/**
+ * Converting a zod schema to JSON Schema costs more than composing a request; agents reuse one
+ * schema object per step, so the format is built once per schema.
+ */
+const formats = new WeakMap<object, ReturnType<typeof zodOutputFormat>>();
+function outputFormatFor(schema: Parameters<typeof zodOutputFormat>[0]): ReturnType<typeof zodOutputFormat> {
+  let format = formats.get(schema);
+  if (!format) {
+    format = zodOutputFormat(schema);
+    formats.set(schema, format);
+  }
+  return format;
 }

@@ -1,0 +1,45 @@
+/**
+ * The job catalog: the single source of truth for every BullMQ job — its queue, payload schema
+ * and retry policy (reference/style.md C1). `enqueue` and the workers are typed from it, and
+ * jobs/index.ts must provide a handler for every name (a missing one fails to compile).
+ */
+import { z } from 'zod';
+import { QUEUES, type QueueName } from '../src/queue/names.ts';
+
+export const RunPayload = z.object({ runId: z.string().min(1) });
+export type RunPayload = z.infer<typeof RunPayload>;
+
+/** Jobs carry ids only; Postgres holds everything else (DESIGN.md principle 1). */
+export const AccountStepPayload = z.object({ runId: z.string().min(1), accountId: z.uuid() });
+export type AccountStepPayload = z.infer<typeof AccountStepPayload>;
+
+export type JobSpec = {
+  queue: QueueName;
+  payload: z.ZodType;
+  /** Attempts before the job fails for good (errors that cannot succeed skip the rest). */
+  attempts: number;
+  /** First exponential-backoff delay. */
+  backoffMs: number;
+  /**
+   * Added to the account's priority so later steps of an account run before earlier steps of
+   * lower-priority accounts: accounts finish depth-first, in pre-score order.
+   */
+  priorityOffset: number;
+};
+
+export const jobCatalog = {
+  run: { queue: QUEUES.run, payload: RunPayload, attempts: 3, backoffMs: 5_000, priorityOffset: 0 },
+  research: { queue: QUEUES.llm, payload: AccountStepPayload, attempts: 5, backoffMs: 2_000, priorityOffset: 3 },
+  prioritize: { queue: QUEUES.llm, payload: AccountStepPayload, attempts: 5, backoffMs: 2_000, priorityOffset: 2 },
+  draft: { queue: QUEUES.llm, payload: AccountStepPayload, attempts: 5, backoffMs: 2_000, priorityOffset: 1 },
+  finalize: { queue: QUEUES.account, payload: AccountStepPayload, attempts: 5, backoffMs: 1_000, priorityOffset: 0 },
+} as const satisfies Record<string, JobSpec>;
+
+export type JobName = keyof typeof jobCatalog;
+export type PayloadOf<N extends JobName> = z.infer<(typeof jobCatalog)[N]['payload']>;
+
+/** Steps of one account's chain, first to last. */
+export const ACCOUNT_CHAIN = ['research', 'prioritize', 'draft', 'finalize'] as const satisfies readonly JobName[];
+
+/** Priority levels per account: one per step, so `rank * PRIORITY_STRIDE + offset` never collides. */
+export const PRIORITY_STRIDE = 4;

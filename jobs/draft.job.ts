@@ -1,0 +1,32 @@
+/**
+ * Drafting sub-agent: brief + memory + tier → subject and body for the right contact, citing the
+ * brief's facts and honouring memory. Tiers the policy excludes are skipped without a model call.
+ * Output that fails validation is never stored (the step fails instead).
+ */
+import type { Deps } from '../src/deps.ts';
+import { AgentInputError, buildDraftRequest, finishDraft } from '../src/agents/index.ts';
+import type { Prioritization, ResearchBrief } from '../src/agents/types.ts';
+import type { JobRuntime } from '../src/queue/worker.ts';
+import { accountStep } from '../src/run/account-step.ts';
+import type { AccountStepPayload } from './catalog.ts';
+
+export async function draftJob(payload: AccountStepPayload, runtime: JobRuntime, deps: Deps): Promise<{ memo: boolean }> {
+  const skill = deps.skills.drafting;
+  return accountStep(deps, payload, 'draft', runtime, async ({ context, signal, earlier }) => {
+    const prioritization = earlier<Prioritization>('prioritize');
+    if (!deps.policy.draftTiers.includes(prioritization.tier)) {
+      return { status: 'skipped', output: { reason: `tier ${prioritization.tier} is not drafted (policy drafts ${deps.policy.draftTiers.join(', ')})` } };
+    }
+    const brief = earlier<ResearchBrief>('research');
+    let request;
+    try {
+      request = buildDraftRequest(skill, context, brief, prioritization);
+    } catch (error) {
+      // Nobody may be written to: the account is finished without a draft, not failed.
+      if (error instanceof AgentInputError && error.code === 'no_reachable_contact') return { status: 'skipped', output: { reason: error.message } };
+      throw error;
+    }
+    const result = await deps.llm.structured(request, { signal });
+    return { status: 'succeeded', output: finishDraft(result.data, context, brief), skill, model: result.record.model };
+  });
+}

@@ -1,0 +1,16 @@
+/** Prioritization sub-agent: brief + memory → score, tier A–D and rationale. */
+import type { Deps } from '../src/deps.ts';
+import { buildPrioritizeRequest, finishPrioritization } from '../src/agents/index.ts';
+import type { ResearchBrief } from '../src/agents/types.ts';
+import type { JobRuntime } from '../src/queue/worker.ts';
+import { accountStep } from '../src/run/account-step.ts';
+import type { AccountStepPayload } from './catalog.ts';
+
+export async function prioritizeJob(payload: AccountStepPayload, runtime: JobRuntime, deps: Deps): Promise<{ memo: boolean }> {
+  const skill = deps.skills.prioritization;
+  return accountStep(deps, payload, 'prioritize', runtime, async ({ context, signal, earlier }) => {
+    const brief = earlier<ResearchBrief>('research');
+    const result = await deps.llm.structured(buildPrioritizeRequest(skill, context, brief), { signal });
+    return { status: 'succeeded', output: finishPrioritization(result.data), skill, model: result.record.model };
+  });
+}

@@ -1,0 +1,103 @@
+/**
+ * Builds the plain dependency bag every job and service receives (reference/style.md C9):
+ * database, Redis, queues, the LLM client, the validated skills, the pipeline policy, a clock
+ * and a logger. Built once by an entry point (CLI command, worker process, test) and closed on
+ * shutdown, in reverse order of creation.
+ */
+import type { Redis } from 'ioredis';
+import { checkDatabase, createDb, type Db, type DbHandle } from '../db/client.ts';
+import type { Config, PipelinePolicy } from './config.ts';
+import { clientFor, connectLlm, describeEndpoint, type LlmClient, type LlmEndpoint } from './llm/index.ts';
+import { createRedis, pingRedis } from './queue/connection.ts';
+import { createQueues, type Queues } from './queue/queues.ts';
+import { recordCall } from './run/call-ledger.ts';
+import { ContextCache } from './run/context-cache.ts';
+import { loadSkills, requireSkills, type Skill } from './skills/index.ts';
+
+/** The skills a run needs, one per workflow. */
+export const PIPELINE_SKILLS = ['research', 'prioritization', 'drafting'] as const;
+export type PipelineSkills = Record<(typeof PIPELINE_SKILLS)[number], Skill>;
+
+export type Logger = { info(line: string): void; warn(line: string): void };
+
+export type Deps = {
+  config: Config;
+  db: Db;
+  dbHandle: DbHandle;
+  /** Shared by queues, flow producer and workers (workers duplicate it for blocking reads). */
+  redis: Redis;
+  queues: Queues;
+  llm: LlmClient;
+  llmEndpoint: LlmEndpoint;
+  skills: PipelineSkills;
+  policy: PipelinePolicy;
+  /** Account contexts read in this process, shared by an account's steps. */
+  contexts: ContextCache;
+  clock: () => Date;
+  log: Logger;
+  close(): Promise<void>;
+};
+
+export type DepsOverrides = {
+  log?: Logger;
+  clock?: () => Date;
+  /** Use this LLM endpoint instead of deciding from config (tests pass a stand-in they own). */
+  llmEndpoint?: LlmEndpoint;
+};
+
+/**
+ * Validates the skills first: a missing or malformed SKILL.md stops everything before any
+ * connection is opened or any token is spent.
+ */
+export async function createDeps(config: Config, overrides: DepsOverrides = {}): Promise<Deps> {
+  const log = overrides.log ?? { info: (l) => process.stderr.write(`${l}\n`), warn: (l) => process.stderr.write(`${l}\n`) };
+  const skills = requireSkills(await loadSkills(config.skillsDir), PIPELINE_SKILLS);
+
+  const closers: Array<() => Promise<unknown>> = [];
+  const close = async () => {
+    for (const fn of closers.reverse()) await fn().catch(() => {});
+  };
+  try {
+    let lastRedisError = '';
+    const onRedisError = (error: Error) => {
+      // ioredis reports every reconnect attempt; one line per distinct error is enough.
+      if (error.message === lastRedisError) return;
+      lastRedisError = error.message;
+      log.warn(`redis: ${error.message}`);
+    };
+    const redis = createRedis(config.redisUrl, 'worker', onRedisError);
+    closers.push(async () => redis.quit());
+    await pingRedis(redis, config.redisUrl);
+
+    const dbHandle = createDb(config.databaseUrl, { max: Math.min(40, config.concurrency + 8) });
+    closers.push(() => dbHandle.close());
+    await checkDatabase(dbHandle, config.databaseUrl);
+
+    const queues = createQueues(redis, config.queuePrefix, (e) => log.warn(`queue: ${e.message}`));
+    closers.push(() => queues.close());
+
+    const llmEndpoint = overrides.llmEndpoint ?? (await connectLlm(config));
+    if (!overrides.llmEndpoint) closers.push(() => llmEndpoint.close());
+    const llm = clientFor(config, llmEndpoint, { onCall: recordCall });
+    log.info(`model calls go to ${describeEndpoint(llmEndpoint)}`);
+
+    return {
+      config,
+      db: dbHandle.db,
+      dbHandle,
+      redis,
+      queues,
+      llm,
+      llmEndpoint,
+      skills,
+      policy: config.policy,
+      contexts: new ContextCache(),
+      clock: overrides.clock ?? (() => new Date()),
+      log,
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}

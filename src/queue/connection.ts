@@ -1,0 +1,42 @@
+/**
+ * Redis clients for BullMQ. BullMQ's ESM build cannot `require('ioredis')` itself, so every
+ * Queue, Worker and FlowProducer gets an ioredis instance from here.
+ *
+ * - Worker clients: `maxRetriesPerRequest: null` (BullMQ throws otherwise; blocking commands
+ *   must wait through a Redis restart instead of failing the job).
+ * - Producer clients (CLI, run starter): fail fast instead of queueing commands while Redis is
+ *   down, so `bookrun run` says "Redis is not reachable" instead of hanging.
+ */
+import { Redis, type RedisOptions } from 'ioredis';
+
+export type RedisRole = 'worker' | 'producer';
+
+export function createRedis(url: string, role: RedisRole, onError: (error: Error) => void): Redis {
+  const options: RedisOptions =
+    role === 'worker'
+      ? { maxRetriesPerRequest: null }
+      : { maxRetriesPerRequest: 2, enableOfflineQueue: true, connectTimeout: 5_000 };
+  // ioredis 6 speaks RESP3 with its default "legacy" reply mapping, the shapes BullMQ's scripts expect.
+  const client = new Redis(url, options);
+  // Without a listener ioredis prints "Unhandled error event" for every reconnect attempt.
+  client.on('error', onError);
+  return client;
+}
+
+/** Resolves once Redis answers PING, or throws a message that says what to do. */
+export async function pingRedis(client: Redis, url: string, timeoutMs = 5_000): Promise<void> {
+  const timeout = new Promise<never>((_, reject) => {
+    const timer = setTimeout(() => reject(new Error('timed out')), timeoutMs);
+    timer.unref();
+  });
+  try {
+    await Promise.race([client.ping(), timeout]);
+  } catch (error) {
+    const where = new URL(url);
+    if (where.password) where.password = '***';
+    throw new Error(
+      `Redis is not reachable at ${where.toString()} (${error instanceof Error ? error.message : String(error)}); start it with: bash scripts/services`,
+      { cause: error },
+    );
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * Workers: parse the payload with the catalog schema, pass BullMQ's AbortSignal on, and map
+ * errors to job control — the only place that does (reference/style.md C5):
+ * - 429 → a fleet-wide pause of the queue (`queue.rateLimit`) without using an attempt;
+ * - invalid model output → one more attempt, then give up (a real model may answer better once);
+ * - other permanent errors (bad request, missing rows, bad payload) → `UnrecoverableError`;
+ * - everything else (5xx, network, timeouts) → rethrown so exponential backoff applies.
+ * When a job fails for good, `onFinalFailure` records why before BullMQ moves it to failed.
+ */
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { ZodError } from 'zod';
+import { jobCatalog, type JobName } from '../../jobs/catalog.ts';
+import { AgentInputError, AgentOutputError } from '../agents/errors.ts';
+import { AppError, messageOf } from '../errors.ts';
+import { LlmError } from '../llm/errors.ts';
+import type { QueueName } from './names.ts';
+import type { Queues } from './queues.ts';
+
+export type JobRuntime = { job: Job; token: string | undefined; signal: AbortSignal | undefined };
+
+export type JobHandler = (payload: unknown, runtime: JobRuntime) => Promise<unknown>;
+
+export type WorkerSettings = {
+  connection: Redis;
+  queues: Queues;
+  handlers: Record<JobName, JobHandler>;
+  concurrency: Record<QueueName, number>;
+  onFinalFailure: (job: Job, name: JobName, error: unknown) => Promise<void>;
+  onError: (error: Error) => void;
+};
+
+/** What a failure means for the job. */
+export type FailureAction =
+  | { kind: 'rate_limit'; retryAfterMs: number }
+  | { kind: 'give_up'; message: string }
+  | { kind: 'retry' };
+
+/** Decides what to do with an error thrown by attempt number `attempt` (1-based). */
+export function failureAction(error: unknown, attempt: number): FailureAction {
+  if (error instanceof LlmError) {
+    switch (error.kind) {
+      case 'rate_limited':
+        return { kind: 'rate_limit', retryAfterMs: error.retryAfterMs ?? 1_000 };
+      case 'retryable':
+      case 'aborted':
+        return { kind: 'retry' };
+      case 'invalid_output':
+        return attempt >= 2 ? { kind: 'give_up', message: error.message } : { kind: 'retry' };
+      case 'spend_cap':
+      case 'unrecoverable':
+        return { kind: 'give_up', message: error.message };
+    }
+  }
+  if (error instanceof AgentOutputError) return attempt >= 2 ? { kind: 'give_up', message: error.message } : { kind: 'retry' };
+  // Raised before any call when the input cannot make a request: the same input fails again.
+  if (error instanceof AgentInputError) return { kind: 'give_up', message: error.message };
+  if (error instanceof AppError) {
+    if (error.code === 'invalid_output') return attempt >= 2 ? { kind: 'give_up', message: error.message } : { kind: 'retry' };
+    return { kind: 'give_up', message: error.message };
+  }
+  if (error instanceof ZodError) return { kind: 'give_up', message: `invalid payload: ${error.message}` };
+  return { kind: 'retry' };
+}
+
+export function createWorkers(settings: WorkerSettings): Worker[] {
+  const byQueue = new Map<QueueName, JobName[]>();
+  for (const [name, spec] of Object.entries(jobCatalog) as Array<[JobName, (typeof jobCatalog)[JobName]]>) {
+    byQueue.set(spec.queue, [...(byQueue.get(spec.queue) ?? []), name]);
+  }
+  const workers: Worker[] = [];
+  for (const queueName of byQueue.keys()) {
+    const worker = new Worker(queueName, (job, token, signal) => processJob(settings, job, token, signal), {
+      connection: settings.connection,
+      prefix: settings.queues.prefix,
+      concurrency: settings.concurrency[queueName],
+      // Long model calls must not look stalled during a Redis failover or a GC pause.
+      lockDuration: 120_000,
+      stalledInterval: 30_000,
+      maxStalledCount: 2,
+      // Caps re-spends when rate-limit pauses or stalls keep restarting a job.
+      maxStartedAttempts: 12,
+    });
+    worker.on('error', settings.onError);
+    workers.push(worker);
+  }
+  return workers;
+}
+
+async function processJob(settings: WorkerSettings, job: Job, token: string | undefined, signal: AbortSignal | undefined): Promise<unknown> {
+  const name = job.name as JobName;
+  const spec = jobCatalog[name];
+  const handler = settings.handlers[name];
+  if (!spec || !handler) throw new UnrecoverableError(`unknown job "${job.name}" on queue ${job.queueName}`);
+  try {
+    const payload = spec.payload.parse(job.data);
+    return await handler(payload, { job, token, signal });
+  } catch (error) {
+    // Job-control signals thrown by handlers (waiting for children) pass through untouched.
+    if (error instanceof Error && ['WaitingChildrenError', 'DelayedError', 'RateLimitError', 'WaitingError'].includes(error.name)) throw error;
+    const attempt = job.attemptsMade + 1;
+    const action = failureAction(error, attempt);
+    if (action.kind === 'rate_limit') {
+      await settings.queues.byName(spec.queue).rateLimit(action.retryAfterMs);
+      throw Worker.RateLimitError();
+    }
+    const final = action.kind === 'give_up' || attempt >= (job.opts.attempts ?? spec.attempts);
+    if (final) await settings.onFinalFailure(job, name, error);
+    if (action.kind === 'give_up') throw new UnrecoverableError(action.message);
+    throw error instanceof Error ? error : new Error(messageOf(error));
+  }
+}
