@@ -23,6 +23,9 @@ export function memoryFromResearch({ brief, runId, observedAt }: MemoryFromResea
     const key = brief.factKeys[index]?.trim();
     const content = fact.text.trim();
     if (!key || !content) return;
+    // Facts the brief took from memory are already remembered under their own kind and key;
+    // storing them again as facts would duplicate them (an interaction copied into a fact).
+    if (fact.source.startsWith('memory:')) return;
     const stated = new Date(fact.observedAt);
     items.push({
       kind: 'fact',

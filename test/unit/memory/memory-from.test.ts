@@ -27,6 +27,18 @@ describe('memoryFromResearch', () => {
     });
   });
 
+  describe('when the brief cites a fact it took from memory', () => {
+    it('does not store it again as a fact (it is remembered under its own kind already)', () => {
+      const fromMemory: ResearchBrief = {
+        ...brief,
+        facts: [{ id: 'F1', text: 'Drafted outreach to Dana about "EMEA rollout"', source: 'memory:interaction', observedAt: '2025-02-20T00:00:00.000Z' }],
+        factKeys: ['draft:2025-02-20'],
+      };
+      const items = memoryFromResearch({ brief: fromMemory, runId: 'run-2', observedAt: RUN_AT });
+      expect(items.map((i) => i.kind)).toEqual(['summary']);
+    });
+  });
+
   describe('when the summary is blank', () => {
     it('remembers only the facts', () => {
       const items = memoryFromResearch({ brief: { ...brief, summary: ' ' }, runId: 'run-1', observedAt: RUN_AT });
