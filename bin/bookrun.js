@@ -6,3 +6,6 @@ import { register } from 'tsx/esm/api';
 register();
 const { main } = await import('../src/cli/main.ts');
 process.exitCode = await main(process.argv);
+// Every command closes what it opened; should a client library still hold a socket open,
+// the command's result must not wait on it (an unref'd timer never keeps the process alive).
+globalThis.setTimeout(() => process.exit(), 5_000).unref();

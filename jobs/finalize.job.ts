@@ -4,25 +4,21 @@
  * done — all in one transaction, so a retried finalize changes nothing twice.
  */
 import { and, eq } from 'drizzle-orm';
-import { accounts, runItems } from '../db/schema/index.ts';
+import { runItems } from '../db/schema/index.ts';
 import type { CitedFact, Draft, Prioritization, ResearchBrief } from '../src/agents/types.ts';
 import type { Deps } from '../src/deps.ts';
 import { NotFoundError } from '../src/errors.ts';
 import { memoryFromDraft, memoryFromResearch, rememberItems } from '../src/memory/index.ts';
 import type { JobRuntime } from '../src/queue/worker.ts';
 import { fileArtifacts, type ArtifactInput } from '../src/review/index.ts';
-import { loadSteps, type StoredStep } from '../src/run/step.ts';
+import { loadStepsAndOwner, type StepRow } from '../src/run/hot-queries.ts';
 import type { AccountStepPayload } from './catalog.ts';
 
 export async function finalizeJob(payload: AccountStepPayload, _runtime: JobRuntime, deps: Deps): Promise<{ reviewItemId: string | null }> {
   const { runId, accountId } = payload;
-  const [steps, accountRows] = await Promise.all([
-    loadSteps(deps.db, runId, accountId),
-    deps.db.select({ ownerRepId: accounts.ownerRepId }).from(accounts).where(eq(accounts.id, accountId)),
-  ]);
+  const { found, ownerRepId, steps } = await loadStepsAndOwner(deps.dbHandle.sql, runId, accountId);
+  if (!found) throw new NotFoundError('account', accountId);
   const [research, prioritize, draft] = [steps.get('research'), steps.get('prioritize'), steps.get('draft')];
-  const account = accountRows[0];
-  if (!account) throw new NotFoundError('account', accountId);
   if (!research || !prioritize) throw new Error(`finalize ran before research and prioritization finished for account ${accountId}`);
 
   const brief = research.output as ResearchBrief;
@@ -45,7 +41,7 @@ export async function finalizeJob(payload: AccountStepPayload, _runtime: JobRunt
   const result = await deps.db.transaction(async (tx) => {
     const memory = [...memoryFromResearch({ brief, runId, observedAt }), ...(drafted ? memoryFromDraft({ draft: drafted, runId, observedAt }) : [])];
     await rememberItems(tx, { accountId, runId, items: memory });
-    const filed = await fileArtifacts(tx, { runId, accountId, ownerRepId: account.ownerRepId, artifacts, sampleRate: deps.policy.reviewSampleRate });
+    const filed = await fileArtifacts(tx, { runId, accountId, ownerRepId, artifacts, sampleRate: deps.policy.reviewSampleRate });
     await tx
       .update(runItems)
       .set({ status: 'done', tier: prioritization.tier, finishedAt: now, error: null, failedStep: null })
@@ -57,6 +53,6 @@ export async function finalizeJob(payload: AccountStepPayload, _runtime: JobRunt
   return result;
 }
 
-function made(step: StoredStep): { skillName: string; skillVersion: string; model: string } {
+function made(step: StepRow): { skillName: string; skillVersion: string; model: string } {
   return { skillName: step.skillName ?? 'unknown', skillVersion: step.skillVersion ?? 'unknown', model: step.model ?? 'unknown' };
 }

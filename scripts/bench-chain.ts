@@ -13,7 +13,7 @@ export type ChainResult = { accounts: number; jobs: number; seconds: number; job
 export async function benchPlainChain(options: { redis: Redis; sql: postgres.Sql; accounts: number; concurrency: number; prefix: string }): Promise<ChainResult> {
   const { redis, sql, accounts, concurrency, prefix } = options;
   const table = `bench_chain_${randomUUID().slice(0, 8)}`;
-  await sql.unsafe(`create unlogged table ${table} (account int, stage int, payload jsonb, primary key (account, stage))`);
+  await sql.unsafe(`create table ${table} (account int, stage int, payload jsonb, primary key (account, stage))`);
   const queue = 'chain';
   let finished = 0;
   const cleanup: Array<() => Promise<unknown>> = [];
@@ -22,7 +22,8 @@ export async function benchPlainChain(options: { redis: Redis; sql: postgres.Sql
       queue,
       async (job) => {
         const { account, stage } = job.data as { account: number; stage: number };
-        // Each stage reads its predecessor's row and writes its own: the minimum a memoized chain does.
+        // Each stage reads its predecessor's row and writes its own (durably, like any step
+        // result): the minimum a memoized chain does.
         if (stage > 1) await sql.unsafe(`select payload from ${table} where account = $1 and stage = $2`, [account, stage - 1]);
         await sql.unsafe(`insert into ${table} values ($1, $2, $3) on conflict do nothing`, [account, stage, JSON.stringify({ account, stage })]);
         if (stage === 3 && ++finished === accounts) resolve();

@@ -45,6 +45,8 @@ export function configureRunCommand(program: Command, ctx: CliContext): void {
       if (!summary) return;
       if (flags.json) ctx.stdout(JSON.stringify(summary));
       else for (const line of formatRunSummary(summary)) ctx.stdout(line);
+      if (summary.status === 'running' || summary.status === 'pending')
+        throw new Error(`run ${summary.runId} was interrupted and is still ${summary.status}; it continues when a worker runs (bookrun worker)`);
       if (summary.status !== 'completed') throw new Error(`run ${summary.runId} ended ${summary.status}`);
     });
 }

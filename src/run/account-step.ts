@@ -5,10 +5,11 @@
 import type { Step } from '../../db/schema/index.ts';
 import type { AccountContext } from '../agents/types.ts';
 import type { Deps } from '../deps.ts';
-import { AppError } from '../errors.ts';
+import { AppError, NotFoundError } from '../errors.ts';
+import { recallMemory } from '../memory/index.ts';
 import type { JobRuntime } from '../queue/worker.ts';
-import { loadAccountContext } from './account-context.ts';
-import { loadSteps, runStep, type StepOutcome, type StoredStep } from './step.ts';
+import { loadAccountSnapshot, loadStepRows, type StepRow } from './hot-queries.ts';
+import { runStep, type StepOutcome } from './step.ts';
 
 export type StepInput = {
   context: AccountContext;
@@ -24,17 +25,29 @@ export async function accountStep(
   runtime: JobRuntime,
   produce: (input: StepInput) => Promise<StepOutcome>,
 ): Promise<{ memo: boolean }> {
-  const steps = await loadSteps(deps.db, ids.runId, ids.accountId);
+  const { runId, accountId } = ids;
+  const sql = deps.dbHandle.sql;
+  let context = deps.contexts.get(runId, accountId);
+  let steps: Map<Step, StepRow>;
+  if (context) {
+    steps = await loadStepRows(sql, runId, accountId);
+  } else {
+    // The memo check and the context come back in the same round trip.
+    const [snapshot, memory] = await Promise.all([loadAccountSnapshot(sql, runId, accountId), recallMemory(deps.db, accountId)]);
+    if (!snapshot.account) throw new NotFoundError('account', accountId);
+    steps = snapshot.steps;
+    context = { account: snapshot.account, contacts: snapshot.contacts, activities: snapshot.activities, memory, now: deps.clock() };
+    deps.contexts.put(runId, accountId, context);
+  }
   // Memo hit: a retried or duplicated job spends nothing.
   if (steps.has(step)) return { memo: true };
-  const context = await deps.contexts.get(ids.runId, ids.accountId, () => loadAccountContext(deps.db, ids.accountId, deps.clock()));
-  const key = { runId: ids.runId, accountId: ids.accountId, step };
-  return runStep(deps.db, key, runtime.job.attemptsMade + 1, () =>
-    produce({ context, signal: runtime.signal, earlier: <T>(s: Step) => outputOf<T>(steps.get(s), s) }),
+  const ready = context;
+  return runStep(deps, { runId, accountId, step }, runtime.job.attemptsMade + 1, () =>
+    produce({ context: ready, signal: runtime.signal, earlier: <T>(s: Step) => outputOf<T>(steps.get(s), s) }),
   );
 }
 
-function outputOf<T>(row: StoredStep | undefined, step: Step): T {
+function outputOf<T>(row: StepRow | undefined, step: Step): T {
   if (!row || row.status !== 'succeeded') throw new AppError('precondition_failed', `the ${step} step has no result for this account, so this step cannot run`);
   return row.output as T;
 }

@@ -7,6 +7,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DbOrTx } from '../../db/client.ts';
 import { llmCalls } from '../../db/schema/index.ts';
 import type { LlmCallRecord } from '../llm/index.ts';
+import type { LedgerRow } from './hot-queries.ts';
 
 const current = new AsyncLocalStorage<LlmCallRecord[]>();
 
@@ -55,4 +56,27 @@ export async function writeCalls(db: DbOrTx, keys: CallKeys, records: LlmCallRec
       })),
     )
     .onConflictDoNothing();
+}
+
+/** The ledger rows of a step's calls, as stored with its result. */
+export function ledgerRows(keys: CallKeys, records: LlmCallRecord[], error?: string): LedgerRow[] {
+  return records.map((r, i) => ({
+    id: `${keys.runId}.${keys.accountId}.${keys.step}.a${keys.attempt}.c${i + 1}`,
+    run_id: keys.runId,
+    account_id: keys.accountId,
+    step: keys.step,
+    skill_version: keys.skillVersion ?? null,
+    model: r.model,
+    call_kind: r.callKind,
+    status: r.status,
+    input_tokens: r.usage.input,
+    output_tokens: r.usage.output,
+    cache_read_tokens: r.usage.cacheRead,
+    cache_write_tokens: r.usage.cacheWrite,
+    cost_usd: r.costUsd ?? null,
+    service_tier: r.usage.serviceTier,
+    request_id: r.requestId ?? null,
+    error: r.status === 'ok' ? null : (error ?? r.status),
+    duration_ms: Math.round(r.durationMs),
+  }));
 }

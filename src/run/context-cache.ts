@@ -9,21 +9,18 @@ import type { AccountContext } from '../agents/types.ts';
 const MAX_ENTRIES = 5_000;
 
 export class ContextCache {
-  private readonly entries = new Map<string, Promise<AccountContext>>();
+  private readonly entries = new Map<string, AccountContext>();
 
-  get(runId: string, accountId: string, load: () => Promise<AccountContext>): Promise<AccountContext> {
-    const key = `${runId}/${accountId}`;
-    const hit = this.entries.get(key);
-    if (hit) return hit;
-    const loading = load();
-    // A failed load must not be cached.
-    loading.catch(() => this.entries.delete(key));
-    this.entries.set(key, loading);
+  get(runId: string, accountId: string): AccountContext | undefined {
+    return this.entries.get(`${runId}/${accountId}`);
+  }
+
+  put(runId: string, accountId: string, context: AccountContext): void {
+    this.entries.set(`${runId}/${accountId}`, context);
     if (this.entries.size > MAX_ENTRIES) {
       const oldest = this.entries.keys().next().value;
       if (oldest !== undefined) this.entries.delete(oldest);
     }
-    return loading;
   }
 
   evict(runId: string, accountId: string): void {

@@ -6,7 +6,9 @@ import { and, eq } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../db/client.ts';
 import { stepResults, type Step } from '../../db/schema/index.ts';
 import { addUsage, ZERO_USAGE, type LlmCallRecord, type TokenUsage } from '../llm/index.ts';
-import { collectCalls, writeCalls } from './call-ledger.ts';
+import type postgres from 'postgres';
+import { collectCalls, ledgerRows, writeCalls } from './call-ledger.ts';
+import { storeStep } from './hot-queries.ts';
 
 export type StepKey = { runId: string; accountId: string; step: Step };
 
@@ -39,39 +41,42 @@ export type StepOutcome = {
 };
 
 /**
- * Runs `produce` and stores its outcome, ledgering every model call it made (also when it
- * throws). The ledger is written before the result: a crash between the two re-runs the step
- * with its spend already on record, never the other way round. A concurrent duplicate that
- * loses the race to store gets the winner's row; its own calls stay in the ledger as real spend.
+ * Runs `produce` and stores its outcome with the ledger rows of every model call it made, in one
+ * statement. When `produce` throws, its calls are still ledgered (they cost tokens). A concurrent
+ * duplicate that loses the race to store keeps its calls in the ledger as real spend.
  */
-export async function runStep(db: Db, key: StepKey, attempt: number, produce: () => Promise<StepOutcome>): Promise<{ memo: boolean }> {
+export async function runStep(
+  deps: { db: Db; dbHandle: { sql: postgres.Sql } },
+  key: StepKey,
+  attempt: number,
+  produce: () => Promise<StepOutcome>,
+): Promise<{ memo: boolean }> {
   const collected = await collectCalls(produce);
   if ('error' in collected) {
-    await writeCalls(db, { ...key, attempt, skillVersion: undefined }, collected.records, errorText(collected.error));
+    await writeCalls(deps.db, { ...key, attempt, skillVersion: undefined }, collected.records, errorText(collected.error));
     throw collected.error;
   }
   const outcome = collected.result;
-  await writeCalls(db, { ...key, attempt, skillVersion: outcome.skill?.version }, collected.records);
   const usage = sumUsage(collected.records);
-  const inserted = await db
-    .insert(stepResults)
-    .values({
+  const stored = await storeStep(
+    deps.dbHandle.sql,
+    {
       ...key,
       status: outcome.status,
       output: outcome.output,
-      skillName: outcome.skill?.name,
-      skillVersion: outcome.skill?.version,
-      model: outcome.model,
+      skillName: outcome.skill?.name ?? null,
+      skillVersion: outcome.skill?.version ?? null,
+      model: outcome.model ?? null,
       inputTokens: usage.input,
       outputTokens: usage.output,
       cacheReadTokens: usage.cacheRead,
       cacheWriteTokens: usage.cacheWrite,
       costUsd: sumCost(collected.records),
       attempt,
-    })
-    .onConflictDoNothing()
-    .returning({ step: stepResults.step });
-  return { memo: inserted.length === 0 };
+    },
+    ledgerRows({ ...key, attempt, skillVersion: outcome.skill?.version }, collected.records),
+  );
+  return { memo: !stored };
 }
 
 function sumUsage(records: LlmCallRecord[]): TokenUsage {

@@ -32,13 +32,54 @@ export function extractFacts(texts: readonly PromptText[]): Facts {
   // `Note:` lines in the system prompt are instructions, not account notes.
   const system: FactsBuilder = { ...b, addNote: () => undefined };
   for (const { text, origin } of texts) {
-    const body = stripExamples(text);
-    const target = origin === 'system' ? system : b;
-    for (const value of findJsonValues(body)) readJsonFacts(value, target);
-    readLineFacts(body, target);
-    readDates(body, target);
+    if (origin === 'system') {
+      replay(systemOps(text), system);
+      continue;
+    }
+    scan(text, b);
   }
   return b.done();
+}
+
+function scan(text: string, target: FactsBuilder): void {
+  const body = stripExamples(text);
+  for (const value of findJsonValues(body)) readJsonFacts(value, target);
+  readLineFacts(body, target);
+  readDates(body, target);
+}
+
+type BuilderOp = { method: keyof FactsBuilder; args: unknown[] };
+
+/**
+ * A system prompt is usually identical across thousands of requests (that is what makes it
+ * cacheable), and scanning it dominated the stand-in's CPU. Its scan is recorded once as the
+ * builder calls it makes and replayed per request, which gives the same facts in the same order.
+ */
+const systemScans = new Map<string, BuilderOp[]>();
+const MAX_SYSTEM_SCANS = 64;
+
+function systemOps(text: string): BuilderOp[] {
+  const cached = systemScans.get(text);
+  if (cached) return cached;
+  const ops: BuilderOp[] = [];
+  const recorder = new Proxy({} as FactsBuilder, {
+    get: (_target, method: string) => (...args: unknown[]) => {
+      if (method === 'done') throw new Error('a scan never finishes the builder');
+      ops.push({ method: method as keyof FactsBuilder, args: structuredClone(args) });
+    },
+  });
+  scan(text, recorder);
+  if (systemScans.size >= MAX_SYSTEM_SCANS) systemScans.clear();
+  systemScans.set(text, ops);
+  return ops;
+}
+
+function replay(ops: readonly BuilderOp[], target: FactsBuilder): void {
+  for (const op of ops) {
+    const fn = target[op.method] as (...args: unknown[]) => unknown;
+    // Builders may keep argument objects; each replay gets its own copy.
+    fn(...structuredClone(op.args));
+  }
 }
 
 /** Removes `<example>…</example>` and `<examples>…</examples>` blocks. */

@@ -55,3 +55,18 @@ describe('when extracting facts', () => {
     expect(contactFromText('Opted out: sam@roe.example')?.doNotContact).toBe(true);
   });
 });
+
+describe('when many requests share one system prompt', () => {
+  it('extracts the same facts from a cached system scan as from a fresh one', () => {
+    const system = 'You score accounts.\nTier: B\nAvoid:\n- pricing\n<example>{"name":"Example Co","industry":"Toys"}</example>';
+    const user = (n: number) => `<account>${JSON.stringify({ name: `Acme ${n}`, industry: 'Freight', signals: [`Signal ${n}`] })}</account>`;
+    const first = extractFacts([{ text: user(1), origin: 'user' }, { text: system, origin: 'system' }]);
+    const second = extractFacts([{ text: user(2), origin: 'user' }, { text: system, origin: 'system' }]);
+    expect(first.tier).toBe('B');
+    expect(second.tier).toBe('B');
+    expect(second.avoid).toEqual(first.avoid);
+    expect(second.accountName).toBe('Acme 2');
+    expect(second.industry).toBe('Freight');
+    expect(second.signals).toEqual(['Signal 2']);
+  });
+});
