@@ -95,13 +95,16 @@ function demoConfig(config: Config): Config {
 }
 
 function nextSteps(runId: string): string[] {
+  const step = (command: string, what: string) => `  ${command.padEnd(44)} ${what}`;
   return [
     '',
     'next:',
-    `  bookrun run --book ${DEMO_BOOK}              run the book again (memory from this run is used)`,
-    '  bookrun book generate --accounts 500 --out my-book.csv && bookrun book import my-book.csv --book mine',
-    '  bookrun worker                            start a worker process; bookrun run --detach enqueues for it',
-    `  psql "$DATABASE_URL" -c "select reason, count(*) from review_items where run_id = '${runId}' group by 1"`,
-    '  the review UI (bookrun web) and accept-rate dashboards arrive next; every draft is waiting in review_items',
+    step(`bookrun run --book ${DEMO_BOOK}`, 'run the book again (it reads what this run remembered)'),
+    step('bookrun book generate --accounts 500 --out b.csv', 'a book of your own …'),
+    step('bookrun book import b.csv --book mine', '… imported with a quarantine report'),
+    step('bookrun run --book mine --detach', 'enqueue a run for worker processes'),
+    step('bookrun worker', 'start one (or several, on any machine)'),
+    `  every draft is waiting in review for its owner rep: select reason, count(*) from review_items where run_id = '${runId}' group by 1;`,
+    '  the review UI (bookrun web) and accept-rate dashboards arrive next.',
   ];
 }

@@ -49,6 +49,8 @@ export function createLlmClient(opts: LlmClientOptions): LlmClient {
     baseURL: opts.baseURL ?? DEFAULT_BASE_URL,
     maxRetries: opts.maxRetries,
     timeout: opts.timeoutMs,
+    // No tracer is configured in bookrun; the SDK's tracing guard costs CPU on every call.
+    openTelemetry: false,
     ...(opts.fetch ? { fetch: opts.fetch } : {}),
   });
   const runner = createCallRunner({ onCall: opts.onCall, batchDiscountStacksWithCache: opts.batchDiscountStacksWithCache });

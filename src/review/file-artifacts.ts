@@ -92,7 +92,7 @@ export async function fileArtifacts(db: DbOrTx, input: FileArtifactsInput): Prom
     }
 
     const covered = new Set(item?.workflows ?? []);
-    await tx
+    const inserted = await tx
       .insert(artifacts)
       .values(
         parsed.data.artifacts.map((a) => {
@@ -113,14 +113,23 @@ export async function fileArtifacts(db: DbOrTx, input: FileArtifactsInput): Prom
           };
         }),
       )
-      .onConflictDoNothing({ target: [artifacts.runId, artifacts.accountId, artifacts.workflow] });
+      .onConflictDoNothing({ target: [artifacts.runId, artifacts.accountId, artifacts.workflow] })
+      .returning({ id: artifacts.id, workflow: artifacts.workflow });
 
-    const stored = await tx
-      .select({ id: artifacts.id, workflow: artifacts.workflow })
-      .from(artifacts)
-      .where(and(eq(artifacts.runId, runId), eq(artifacts.accountId, accountId)));
+    // Only a retry (some artifacts already stored) needs to read back what the first call wrote.
+    const stored =
+      inserted.length === parsed.data.artifacts.length
+        ? inserted
+        : await tx
+            .select({ id: artifacts.id, workflow: artifacts.workflow })
+            .from(artifacts)
+            .where(and(eq(artifacts.runId, runId), eq(artifacts.accountId, accountId)));
     const artifactIds: Partial<Record<Workflow, string>> = {};
-    for (const row of stored) artifactIds[row.workflow] = row.id;
+    // In workflow order, so every call returns the same shape whichever rows it wrote.
+    for (const workflow of WORKFLOWS) {
+      const row = stored.find((r) => r.workflow === workflow);
+      if (row) artifactIds[workflow] = row.id;
+    }
     return { reviewItemId: item?.id ?? null, reason: item?.reason ?? null, artifactIds, created };
   });
 }
