@@ -69,7 +69,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     closers.push(async () => redis.quit());
     await pingRedis(redis, config.redisUrl);
 
-    const dbHandle = createDb(config.databaseUrl, { max: Math.min(40, config.concurrency + 8) });
+    const dbHandle = createDb(config.databaseUrl, { max: config.dbPool });
     closers.push(() => dbHandle.close());
     await checkDatabase(dbHandle, config.databaseUrl);
 
