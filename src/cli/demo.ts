@@ -95,7 +95,7 @@ function demoConfig(config: Config): Config {
 }
 
 function nextSteps(runId: string): string[] {
-  const step = (command: string, what: string) => `  ${command.padEnd(44)} ${what}`;
+  const step = (command: string, what: string) => `  ${command.padEnd(50)} ${what}`;
   return [
     '',
     'next:',

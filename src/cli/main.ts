@@ -9,6 +9,7 @@ import { configureDbCommand } from './db.ts';
 import { configureDemoCommand } from './demo.ts';
 import { exitCodeFor, EXIT_OK } from './exit.ts';
 import { configureRunCommand } from './run.ts';
+import { configureRunsCommand } from './runs.ts';
 import { configureStandinCommand } from './standin.ts';
 import { configureWorkerCommand } from './worker.ts';
 
@@ -23,6 +24,7 @@ export function buildProgram(ctx: CliContext): Command {
   configureDbCommand(program, ctx);
   configureBookCommand(program, ctx);
   configureRunCommand(program, ctx);
+  configureRunsCommand(program, ctx);
   configureWorkerCommand(program, ctx);
   for (const command of program.commands) command.exitOverride();
   return program;
