@@ -4,41 +4,10 @@
  */
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
-import {
-  accountMemory,
-  accounts,
-  activities,
-  artifacts,
-  auditLog,
-  books,
-  contacts,
-  imports,
-  llmCalls,
-  quarantinedRows,
-  reps,
-  reviewItems,
-  runItems,
-  runs,
-  stepResults,
-} from './schema/index.ts';
+import * as tables from './schema/index.ts';
 
-export const schema = {
-  accountMemory,
-  accounts,
-  activities,
-  artifacts,
-  auditLog,
-  books,
-  contacts,
-  imports,
-  llmCalls,
-  quarantinedRows,
-  reps,
-  reviewItems,
-  runItems,
-  runs,
-  stepResults,
-};
+/** Every table, for drizzle's relational queries (non-table exports are ignored by drizzle). */
+export const schema = tables;
 
 export type Db = PostgresJsDatabase<typeof schema>;
 /** A transaction handle; services accept `Db | Tx` so callers can compose them in one transaction. */
