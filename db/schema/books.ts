@@ -48,7 +48,7 @@ export const accounts = pgTable(
     crmUpdatedAt: timestamp('crm_updated_at', { withTimezone: true }),
     /**
      * Values that disagreed between rows of the same account (duplicates in the export), kept for
-     * review instead of being merged blindly: `[{field, values, line}]`.
+     * review instead of being merged blindly: `[{field, values, lines}]`.
      */
     conflicts: jsonb('conflicts').$type<Array<{ field: string; values: string[]; lines: number[] }>>().notNull().default([]),
     /** Line of the CSV row the current values came from. */
@@ -108,6 +108,12 @@ export const imports = pgTable('imports', {
   imported: integer('imported').notNull().default(0),
   updated: integer('updated').notNull().default(0),
   unchanged: integer('unchanged').notNull().default(0),
+  /** Rows older than what the database already holds (by CRM last-modified); they change nothing. */
+  stale: integer('stale').notNull().default(0),
+  /** Extra rows of an account already in the file, merged into it. */
+  duplicates: integer('duplicates').notNull().default(0),
+  /** Accounts whose duplicate rows disagreed (flagged in `accounts.conflicts`). */
+  conflicts: integer('conflicts').notNull().default(0),
   quarantined: integer('quarantined').notNull().default(0),
   startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
   finishedAt: timestamp('finished_at', { withTimezone: true }),

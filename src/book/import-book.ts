@@ -214,8 +214,10 @@ export async function importBook(options: ImportBookOptions): Promise<ImportRepo
         rows,
         imported: report.imported,
         updated: report.updated,
-        // imports has no stale column; stale rows changed nothing, like unchanged ones.
-        unchanged: report.unchanged + report.stale,
+        unchanged: report.unchanged,
+        stale: report.stale,
+        duplicates: report.duplicates,
+        conflicts: report.conflicts,
         quarantined: report.quarantined,
         finishedAt: new Date(),
       })

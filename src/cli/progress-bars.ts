@@ -40,6 +40,14 @@ export function progressBars(ctx: CliContext, startedAt = Date.now()): ProgressV
   };
 
   const draw = (p: RunProgress, force: boolean) => {
+    // Before the run job has snapshotted the book there is nothing to count yet.
+    if (p.accounts === 0 && (p.status === 'pending' || p.status === 'running')) {
+      if (!tty && !lastPlain) {
+        lastPlain = Date.now();
+        ctx.stderr('progress: snapshotting and pre-scoring the book …');
+      }
+      return;
+    }
     if (tty) {
       const lines = frame(p).map((l) => l.slice(0, Math.max(20, tty.columns - 1)));
       // Move up over the previous frame and overwrite it line by line.

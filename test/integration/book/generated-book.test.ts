@@ -48,6 +48,11 @@ describe('when a generated 4,000-account book is imported', () => {
     expect(counts).toEqual({ accounts: 3_980, ids: 3_980, reps: 12, quarantined: 20, conflicted: 30 });
   });
 
+  it('records the import with every row accounted for', async () => {
+    const [row] = await db.sql`select rows, imported, updated, unchanged, stale, duplicates, conflicts, quarantined from imports where id = ${report.importId}`;
+    expect(row).toEqual({ rows: 4_060, imported: 3_980, updated: 0, unchanged: 0, stale: 0, duplicates: 60, conflicts: 30, quarantined: 20 });
+  });
+
   it('reports each kind of planted problem with its column', () => {
     const columns = [...new Set(report.issues.map((i) => i.column))];
     expect(columns).toEqual(expect.arrayContaining(['Employees', 'Account Name', 'ARR (USD)', 'Last Modified', null]));
