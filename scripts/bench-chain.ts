@@ -10,8 +10,18 @@ import type postgres from 'postgres';
 
 export type ChainResult = { accounts: number; jobs: number; seconds: number; jobsPerSecond: number };
 
-export async function benchPlainChain(options: { redis: Redis; sql: postgres.Sql; accounts: number; concurrency: number; prefix: string }): Promise<ChainResult> {
-  const { redis, sql, accounts, concurrency, prefix } = options;
+export type ChainOptions = {
+  redis: Redis;
+  sql: postgres.Sql;
+  accounts: number;
+  concurrency: number;
+  prefix: string;
+  /** Extra work per stage (e.g. one model call), to measure a floor that includes it. */
+  work?: (account: number, stage: number) => Promise<void>;
+};
+
+export async function benchPlainChain(options: ChainOptions): Promise<ChainResult> {
+  const { redis, sql, accounts, concurrency, prefix, work } = options;
   const table = `bench_chain_${randomUUID().slice(0, 8)}`;
   await sql.unsafe(`create table ${table} (account int, stage int, payload jsonb, primary key (account, stage))`);
   const queue = 'chain';
@@ -25,6 +35,7 @@ export async function benchPlainChain(options: { redis: Redis; sql: postgres.Sql
         // Each stage reads its predecessor's row and writes its own (durably, like any step
         // result): the minimum a memoized chain does.
         if (stage > 1) await sql.unsafe(`select payload from ${table} where account = $1 and stage = $2`, [account, stage - 1]);
+        if (work) await work(account, stage);
         await sql.unsafe(`insert into ${table} values ($1, $2, $3) on conflict do nothing`, [account, stage, JSON.stringify({ account, stage })]);
         if (stage === 3 && ++finished === accounts) resolve();
         return { ok: true };
