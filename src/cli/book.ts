@@ -84,7 +84,7 @@ export function configureBookCommand(program: Command, ctx: CliContext): void {
         return;
       }
       ctx.stdout(
-        `wrote ${count(written.accounts, 'account')} (${count(written.rows, 'row')} incl. ${count(written.duplicates, 'duplicate')} and ${count(written.invalidRows, 'invalid row')}) to ${written.file}`,
+        `wrote ${count(written.accounts, 'account')} to ${written.file} (${count(written.rows, 'row')}: plus ${count(written.duplicates, 'duplicate row')} and ${count(written.invalidRows, 'broken row')} for import to merge and quarantine)`,
       );
     });
 

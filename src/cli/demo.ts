@@ -64,7 +64,7 @@ async function runDemo(ctx: CliContext, flags: DemoFlags) {
 
   const file = join(tmpdir(), `bookrun-demo-${flags.accounts}-${flags.seed}.csv`);
   const book = await writeGeneratedBook({ accounts: flags.accounts, seed: flags.seed, out: file });
-  ctx.stderr(`demo: generated ${book.accounts.toLocaleString('en-US')} accounts (${book.rows.toLocaleString('en-US')} rows with duplicates and broken rows) at ${file}`);
+  ctx.stderr(`demo: generated ${book.accounts.toLocaleString('en-US')} accounts (${book.rows.toLocaleString('en-US')} rows: with ${book.duplicates} duplicate and ${book.invalidRows} broken rows, as real exports have) at ${file}`);
 
   const deps = await createDeps(config, { log: { info: (l) => ctx.stderr(`demo: ${l}`), warn: ctx.stderr } });
   try {

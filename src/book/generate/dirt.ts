@@ -4,8 +4,9 @@
  * - duplicates (~1.5% of accounts get a second row, placed later in the file): half are
  *   identical copies, half conflict (another employee count or stage, and another last-modified
  *   date, older or newer than the original);
- * - invalid rows (~0.5% of accounts, none of them duplicated), one problem each, cycling through
- *   {@link INVALID_KINDS}: the importer quarantines exactly these.
+ * - invalid rows (~0.5% as many as accounts), extra rows of extra accounts, one problem each,
+ *   cycling through {@link INVALID_KINDS}: the importer quarantines exactly these, and every one
+ *   of the requested accounts still imports.
  *
  * Stale records and blank optional fields come from the account generator itself.
  */

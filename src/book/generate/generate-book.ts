@@ -24,13 +24,13 @@ export type GenerateBookOptions = z.input<typeof GenerateBookOptions>;
 
 export type GeneratedBookStats = {
   accounts: number;
-  /** Data rows (header excluded) = accounts + duplicates. */
+  /** Data rows (header excluded) = accounts + duplicates + invalid rows. */
   rows: number;
   /** Extra rows for accounts already in the file. */
   duplicates: number;
   /** Of those, rows whose values disagree with the original. */
   conflictingDuplicates: number;
-  /** Rows the importer must quarantine, one per affected account. */
+  /** Rows the importer must quarantine: extra rows of extra accounts, not part of `accounts`. */
   invalidRows: number;
 };
 
@@ -51,8 +51,13 @@ export function generateBook(options: GenerateBookOptions): GeneratedBook {
   const invalidCount = Math.round(accounts * 0.005);
   const duplicateCount = Math.min(Math.round(accounts * 0.015), accounts - invalidCount);
   const picks = permutation(accounts, plan);
-  const invalid = new Map<number, InvalidKind>();
-  picks.slice(0, invalidCount).forEach((index, k) => invalid.set(index, INVALID_KINDS[k % INVALID_KINDS.length] ?? 'missing-name'));
+  // Broken rows are extra rows of extra accounts (ids after the last good one), placed after the
+  // picked slots: `--accounts N` always yields N importable accounts, plus the dirt to quarantine.
+  const invalid = new Map<number, Array<{ account: number; kind: InvalidKind }>>();
+  picks.slice(0, invalidCount).forEach((slot, k) => {
+    const kind = INVALID_KINDS[k % INVALID_KINDS.length] ?? 'missing-name';
+    invalid.set(slot, [...(invalid.get(slot) ?? []), { account: accounts + k, kind }]);
+  });
   // A duplicate goes after its original, anywhere later in the file, like real exports.
   const after = new Map<number, Duplicate[]>();
   picks.slice(invalidCount, invalidCount + duplicateCount).forEach((index, k) => {
@@ -62,13 +67,16 @@ export function generateBook(options: GenerateBookOptions): GeneratedBook {
   const conflicting = Math.floor(duplicateCount / 2);
 
   return {
-    stats: { accounts, rows: accounts + duplicateCount, duplicates: duplicateCount, conflictingDuplicates: conflicting, invalidRows: invalidCount },
+    stats: { accounts, rows: accounts + duplicateCount + invalidCount, duplicates: duplicateCount, conflictingDuplicates: conflicting, invalidRows: invalidCount },
     *lines() {
       yield formatCsvRow(HEADERS);
       for (let i = 0; i < accounts; i++) {
         const account = fakeAccount(i, ctx);
-        const kind = invalid.get(i);
-        yield formatCsvRow(kind ? invalidRow(account.cells, kind, account.contacts) : account.cells);
+        yield formatCsvRow(account.cells);
+        for (const broken of invalid.get(i) ?? []) {
+          const extra = fakeAccount(broken.account, ctx);
+          yield formatCsvRow(invalidRow(extra.cells, broken.kind, extra.contacts));
+        }
         for (const dup of after.get(i) ?? []) {
           const original = dup.index === i ? account : fakeAccount(dup.index, ctx);
           const rng = createRng(deriveSeed(seed, 2_000_000 + dup.index));

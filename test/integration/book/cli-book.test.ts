@@ -38,7 +38,7 @@ describe('when running bookrun book generate', () => {
     const out = join(dir, 'small.csv');
     const result = await run('book', 'generate', '--accounts', '200', '--seed', '3', '--out', out);
     expect(result.code).toBe(0);
-    expect(result.stdout).toEqual([`wrote 200 accounts (203 rows incl. 3 duplicates and 1 invalid row) to ${out}`]);
+    expect(result.stdout).toEqual([`wrote 200 accounts to ${out} (204 rows: plus 3 duplicate rows and 1 broken row for import to merge and quarantine)`]);
     expect(readFileSync(out, 'utf8').split('\n')[0]).toMatch(/^Account ID,Account Name,Website,/);
   });
 
