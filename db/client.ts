@@ -2,6 +2,7 @@
  * The Postgres connection: drizzle over postgres.js. `createDb(url)` is called once per process
  * by the entry point (src/deps.ts) and closed on shutdown.
  */
+import { PgTransaction } from 'drizzle-orm/pg-core';
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import * as tables from './schema/index.ts';
@@ -53,4 +54,14 @@ export async function checkDatabase(handle: DbHandle, url: string): Promise<void
       throw new Error(`the database at ${where.toString()} is not set up (${message}); run: bookrun db migrate`, { cause: error });
     throw new Error(`Postgres is not reachable at ${where.toString()} (${message}); start it with: bash scripts/services`, { cause: error });
   }
+}
+
+/**
+ * Runs `fn` in a transaction: the caller's, when `db` already is one (no savepoint: a failure
+ * aborts the caller's transaction, as it propagates anyway), or a new one. Saves two round trips
+ * per call inside the run's finalize step.
+ */
+export async function inTransaction<T>(db: DbOrTx, fn: (tx: DbOrTx) => Promise<T>): Promise<T> {
+  if (db instanceof PgTransaction) return fn(db);
+  return db.transaction(fn);
 }

@@ -2,7 +2,7 @@
  * Per-account memory: recall before each step, remember after it, hygiene in between
  * (rules in ./AGENTS.md).
  */
-export { recallMemory, recallMemories, emptyMemoryView } from './recall-memory.ts';
+export { recallMemory, recallMemories, emptyMemoryView, memoryViewFromJson, type LiveMemoryJson } from './recall-memory.ts';
 export { rememberItems, RememberItemsInput, type RememberItemsResult, type RememberItemsOptions } from './remember-items.ts';
 export { CONFLICT_WINDOW_MS, INTERACTION_CAP, DEFAULT_CONFIDENCE, planRemember, canonicalKey, type MemoryConflict, type RememberPlan, type StoredMemory } from './hygiene.ts';
 export { normalizeContent, normalizePhrase } from './normalize.ts';

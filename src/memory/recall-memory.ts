@@ -50,6 +50,30 @@ function toItem(row: LiveRow): MemoryItem {
   };
 }
 
+/** A live memory row as the run's snapshot query returns it (JSON: dates as text). */
+export type LiveMemoryJson = {
+  id: string;
+  kind: MemoryItem['kind'];
+  key: string;
+  content: string;
+  source: string;
+  observedAt: string;
+  confidence: number;
+  conflictWith: string | null;
+  createdAt: string;
+};
+
+/**
+ * The view built from rows read elsewhere (the run reads memory in the same round trip as the
+ * account), sorted freshest first like `recallMemories` does.
+ */
+export function memoryViewFromJson(accountId: string, rows: readonly LiveMemoryJson[]): MemoryView {
+  const live = rows
+    .map((r) => ({ ...r, accountId, observedAt: new Date(r.observedAt), created: Date.parse(r.createdAt) }))
+    .sort((a, b) => b.observedAt.getTime() - a.observedAt.getTime() || b.created - a.created || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+  return buildView(accountId, live);
+}
+
 /** Groups live rows (already sorted freshest first) into a view. */
 function buildView(accountId: string, rows: LiveRow[]): MemoryView {
   const view = emptyMemoryView(accountId);

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { DbOrTx } from '../../db/client.ts';
+import { inTransaction, type DbOrTx } from '../../db/client.ts';
 import { accountMemory, MEMORY_KINDS } from '../../db/schema/index.ts';
 import { AppError } from '../errors.ts';
 import { CONFLICT_WINDOW_MS, INTERACTION_CAP, planRemember, type MemoryConflict, type PlannedUpdate } from './hygiene.ts';
@@ -53,7 +53,7 @@ export type RememberItemsOptions = {
 /**
  * Remembers `items` for one account. Safe to call concurrently and repeatedly for the same
  * account: calls are serialised per account, and an item restated with the same content only
- * refreshes the live row. Composes with a caller's transaction (runs as a savepoint inside it).
+ * refreshes the live row. Composes with a caller's transaction (runs inside it).
  */
 export async function rememberItems(db: DbOrTx, input: RememberItemsInput, options: RememberItemsOptions = {}): Promise<RememberItemsResult> {
   const parsed = RememberItemsInput.safeParse(input);
@@ -61,7 +61,7 @@ export async function rememberItems(db: DbOrTx, input: RememberItemsInput, optio
   const { accountId, runId, items } = parsed.data;
   if (items.length === 0) return { inserted: 0, refreshed: 0, superseded: 0, skipped: 0, conflicts: [] };
 
-  return db.transaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${MEMORY_LOCK_CLASS}::int, hashtext(${accountId}))`);
     const live = await tx
       .select({

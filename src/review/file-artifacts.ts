@@ -9,7 +9,7 @@
  */
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import type { DbOrTx } from '../../db/client.ts';
+import { inTransaction, type DbOrTx } from '../../db/client.ts';
 import { artifacts, reviewItems, WORKFLOWS, type Workflow } from '../../db/schema/index.ts';
 import { emitAudit } from '../audit/index.ts';
 import { AppError } from '../errors.ts';
@@ -67,7 +67,7 @@ export async function fileArtifacts(db: DbOrTx, input: FileArtifactsInput): Prom
   const present = WORKFLOWS.filter((w) => parsed.data.artifacts.some((a) => a.workflow === w));
   const decided: ReviewReason | null = present.includes('drafting') ? 'drafted' : isSampled(runId, accountId, sampleRate) ? 'sampled' : null;
 
-  return db.transaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     const sameAccount = and(eq(reviewItems.runId, runId), eq(reviewItems.accountId, accountId));
     let item: { id: string; reason: ReviewReason; workflows: Workflow[] } | undefined;
     let created = false;

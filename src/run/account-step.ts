@@ -6,7 +6,7 @@ import type { Step } from '../../db/schema/index.ts';
 import type { AccountContext } from '../agents/types.ts';
 import type { Deps } from '../deps.ts';
 import { AppError, NotFoundError } from '../errors.ts';
-import { recallMemory } from '../memory/index.ts';
+import { memoryViewFromJson } from '../memory/index.ts';
 import type { JobRuntime } from '../queue/worker.ts';
 import { loadAccountSnapshot, loadStepRows, type StepRow } from './hot-queries.ts';
 import { runStep, type StepOutcome } from './step.ts';
@@ -32,10 +32,11 @@ export async function accountStep(
   if (context) {
     steps = await loadStepRows(sql, runId, accountId);
   } else {
-    // The memo check and the context come back in the same round trip.
-    const [snapshot, memory] = await Promise.all([loadAccountSnapshot(sql, runId, accountId), recallMemory(deps.db, accountId)]);
+    // The memo check, the account and its memory come back in one round trip.
+    const snapshot = await loadAccountSnapshot(sql, runId, accountId);
     if (!snapshot.account) throw new NotFoundError('account', accountId);
     steps = snapshot.steps;
+    const memory = memoryViewFromJson(accountId, snapshot.memory);
     context = { account: snapshot.account, contacts: snapshot.contacts, activities: snapshot.activities, memory, now: deps.clock() };
     deps.contexts.put(runId, accountId, context);
   }

@@ -6,6 +6,7 @@
 import type postgres from 'postgres';
 import type { Step } from '../../db/schema/index.ts';
 import type { AccountSnapshot, ActivitySnapshot, ContactSnapshot } from '../agents/types.ts';
+import type { LiveMemoryJson } from '../memory/index.ts';
 
 export type StepRow = {
   step: Step;
@@ -22,6 +23,8 @@ export type AccountSnapshotRows = {
   ownerRepId: string | null;
   contacts: ContactSnapshot[];
   activities: ActivitySnapshot[];
+  /** Live memory rows (superseded ones excluded). */
+  memory: LiveMemoryJson[];
   steps: Map<Step, StepRow>;
 };
 
@@ -57,6 +60,7 @@ export async function loadAccountSnapshot(sql: postgres.Sql, runId: string, acco
       account: Record<string, unknown> | null;
       contacts: Array<Record<string, unknown>> | null;
       activities: Array<Record<string, unknown>> | null;
+      memory: LiveMemoryJson[] | null;
       steps: RawStep[] | null;
     }>
   >`
@@ -65,6 +69,9 @@ export async function loadAccountSnapshot(sql: postgres.Sql, runId: string, acco
       (select json_agg(c order by c.created_at, c.id) from contacts c where c.account_id = ${accountId}) as contacts,
       (select json_agg(x) from (select kind, occurred_at, summary from activities
          where account_id = ${accountId} order by occurred_at desc nulls last limit ${RECENT_ACTIVITIES}) x) as activities,
+      (select json_agg(json_build_object('id', m.id, 'kind', m.kind, 'key', m.key, 'content', m.content, 'source', m.source,
+         'observedAt', m.observed_at, 'confidence', m.confidence, 'conflictWith', m.conflict_with, 'createdAt', m.created_at))
+       from account_memory m where m.account_id = ${accountId} and m.superseded_by is null) as memory,
       ${STEPS_JSON(sql, runId, accountId)} as steps`;
   const a = row?.account;
   const date = (v: unknown) => (typeof v === 'string' ? new Date(v) : null);
@@ -99,6 +106,7 @@ export async function loadAccountSnapshot(sql: postgres.Sql, runId: string, acco
       occurredAt: date(x['occurred_at']),
       summary: String(x['summary']),
     })),
+    memory: row?.memory ?? [],
     steps: stepsOf(row?.steps ?? null),
   };
 }

@@ -1,5 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { emptyMemoryView, memoryFromDraft, memoryFromResearch, recallMemories, recallMemory, rememberItems } from '../../../src/memory/index.ts';
+import {
+  emptyMemoryView,
+  memoryFromDraft,
+  memoryFromResearch,
+  memoryViewFromJson,
+  recallMemories,
+  recallMemory,
+  rememberItems,
+  type LiveMemoryJson,
+} from '../../../src/memory/index.ts';
 import { createTestDb, type TestDb } from '../../support/db.ts';
 import { seedBook } from '../review/seed.ts';
 
@@ -33,6 +42,18 @@ describe('recallMemory', () => {
     }
   });
   afterAll(async () => db.drop());
+
+  describe('when the run reads memory in its own snapshot query', () => {
+    it('builds the same view as recallMemory, conflicts and order included', async () => {
+      for (const accountId of accountIds.slice(0, 4)) {
+        const [row] = await db.sql<Array<{ memory: LiveMemoryJson[] | null }>>`
+          select (select json_agg(json_build_object('id', m.id, 'kind', m.kind, 'key', m.key, 'content', m.content, 'source', m.source,
+            'observedAt', m.observed_at, 'confidence', m.confidence, 'conflictWith', m.conflict_with, 'createdAt', m.created_at))
+            from account_memory m where m.account_id = ${accountId} and m.superseded_by is null) as memory`;
+        expect(memoryViewFromJson(accountId, row?.memory ?? [])).toEqual(await recallMemory(db.db, accountId));
+      }
+    });
+  });
 
   describe('when an account has research and a draft in memory', () => {
     it('groups live items with facts freshest first', async () => {
