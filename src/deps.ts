@@ -65,7 +65,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
       lastRedisError = error.message;
       log.warn(`redis: ${error.message}`);
     };
-    const redis = createRedis(config.redisUrl, 'worker', onRedisError);
+    const redis = createRedis(config.redisUrl, onRedisError);
     closers.push(async () => redis.quit());
     await pingRedis(redis, config.redisUrl);
 

@@ -6,7 +6,7 @@
  */
 import type { MemoryKind } from '../../db/schema/index.ts';
 import { normalizeContent, normalizePhrase } from './normalize.ts';
-import type { MemoryInput } from './types.ts';
+import type { MemoryInput, MemoryItem } from './types.ts';
 
 /** Observations of a fact from different sources this close in time disagree rather than update. */
 export const CONFLICT_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
@@ -14,17 +14,8 @@ export const CONFLICT_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
 export const INTERACTION_CAP = 10;
 export const DEFAULT_CONFIDENCE = 0.8;
 
-/** A live row as loaded from `account_memory`, in arrival order (created_at, id). */
-export type StoredMemory = {
-  id: string;
-  kind: MemoryKind;
-  key: string;
-  content: string;
-  source: string;
-  observedAt: Date;
-  confidence: number;
-  conflictWith: string | null;
-};
+/** A live row as loaded from `account_memory` (the same shape agents see), in arrival order. */
+export type StoredMemory = MemoryItem;
 
 /** A row to insert, with its final state (it may already be superseded within the same call). */
 export type PlannedInsert = StoredMemory & { supersededBy: string | null };

@@ -2,22 +2,16 @@
  * Redis clients for BullMQ. BullMQ's ESM build cannot `require('ioredis')` itself, so every
  * Queue, Worker and FlowProducer gets an ioredis instance from here.
  *
- * - Worker clients: `maxRetriesPerRequest: null` (BullMQ throws otherwise; blocking commands
- *   must wait through a Redis restart instead of failing the job).
- * - Producer clients (CLI, run starter): fail fast instead of queueing commands while Redis is
- *   down, so `bookrun run` says "Redis is not reachable" instead of hanging.
+ * One client per process serves queues and workers, so it takes the worker setting:
+ * `maxRetriesPerRequest: null` (BullMQ throws otherwise; blocking commands must wait through a
+ * Redis restart instead of failing the job). Entry points check it with `pingRedis` first, so a
+ * Redis that is down is reported at once instead of hanging.
  */
-import { Redis, type RedisOptions } from 'ioredis';
+import { Redis } from 'ioredis';
 
-export type RedisRole = 'worker' | 'producer';
-
-export function createRedis(url: string, role: RedisRole, onError: (error: Error) => void): Redis {
-  const options: RedisOptions =
-    role === 'worker'
-      ? { maxRetriesPerRequest: null }
-      : { maxRetriesPerRequest: 2, enableOfflineQueue: true, connectTimeout: 5_000 };
+export function createRedis(url: string, onError: (error: Error) => void): Redis {
   // ioredis 6 speaks RESP3 with its default "legacy" reply mapping, the shapes BullMQ's scripts expect.
-  const client = new Redis(url, options);
+  const client = new Redis(url, { maxRetriesPerRequest: null });
   // Without a listener ioredis prints "Unhandled error event" for every reconnect attempt.
   client.on('error', onError);
   return client;

@@ -4,8 +4,6 @@
  * written to `llm_calls` with the step's ids — including failed calls, which cost tokens too.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { DbOrTx } from '../../db/client.ts';
-import { llmCalls } from '../../db/schema/index.ts';
 import type { LlmCallRecord } from '../llm/index.ts';
 import type { LedgerRow } from './hot-queries.ts';
 
@@ -28,35 +26,6 @@ export async function collectCalls<T>(fn: () => Promise<T>): Promise<{ result: T
 }
 
 export type CallKeys = { runId: string; accountId: string; step: string; attempt: number; skillVersion: string | undefined };
-
-export async function writeCalls(db: DbOrTx, keys: CallKeys, records: LlmCallRecord[], error?: string): Promise<void> {
-  if (records.length === 0) return;
-  await db
-    .insert(llmCalls)
-    .values(
-      records.map((r, i) => ({
-        id: `${keys.runId}.${keys.accountId}.${keys.step}.a${keys.attempt}.c${i + 1}`,
-        runId: keys.runId,
-        accountId: keys.accountId,
-        step: keys.step,
-        skillVersion: keys.skillVersion,
-        model: r.model,
-        callKind: r.callKind,
-        status: r.status,
-        inputTokens: r.usage.input,
-        outputTokens: r.usage.output,
-        cacheReadTokens: r.usage.cacheRead,
-        cacheWriteTokens: r.usage.cacheWrite,
-        costUsd: r.costUsd,
-        serviceTier: r.usage.serviceTier,
-        requestId: r.requestId,
-        error: r.status === 'ok' ? null : (error ?? r.status),
-        durationMs: Math.round(r.durationMs),
-        finishedAt: new Date(),
-      })),
-    )
-    .onConflictDoNothing();
-}
 
 /** The ledger rows of a step's calls, as stored with its result. */
 export function ledgerRows(keys: CallKeys, records: LlmCallRecord[], error?: string): LedgerRow[] {

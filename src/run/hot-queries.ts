@@ -148,22 +148,31 @@ export type StepResultRow = {
   attempt: number;
 };
 
+/** The ledger insert, shared by a step's result statement and the failure path. */
+function insertCalls(sql: postgres.Sql, calls: LedgerRow[]) {
+  return sql`
+    insert into llm_calls (id, run_id, account_id, step, skill_version, model, call_kind, status, input_tokens, output_tokens,
+      cache_read_tokens, cache_write_tokens, cost_usd, service_tier, request_id, error, duration_ms, finished_at)
+    select id, run_id, account_id, step, skill_version, model, call_kind, status, input_tokens, output_tokens,
+      cache_read_tokens, cache_write_tokens, cost_usd, service_tier, request_id, error, duration_ms, now()
+    from jsonb_to_recordset(${JSON.stringify(calls)}::jsonb) as x(id text, run_id text, account_id uuid, step text,
+      skill_version text, model text, call_kind text, status text, input_tokens int, output_tokens int, cache_read_tokens int,
+      cache_write_tokens int, cost_usd numeric, service_tier text, request_id text, error text, duration_ms int)
+    on conflict do nothing`;
+}
+
+/** Stores ledger rows alone: the calls of a step that failed still cost tokens. */
+export async function storeCalls(sql: postgres.Sql, calls: LedgerRow[]): Promise<void> {
+  if (calls.length > 0) await insertCalls(sql, calls);
+}
+
 /**
  * Stores a step's result and its ledger rows in one statement (atomic: both or neither).
  * Returns false when the step was already stored (a concurrent duplicate won).
  */
 export async function storeStep(sql: postgres.Sql, result: StepResultRow, calls: LedgerRow[]): Promise<boolean> {
   const rows = await sql<Array<{ step: string }>>`
-    with calls as (
-      insert into llm_calls (id, run_id, account_id, step, skill_version, model, call_kind, status, input_tokens, output_tokens,
-        cache_read_tokens, cache_write_tokens, cost_usd, service_tier, request_id, error, duration_ms, finished_at)
-      select id, run_id, account_id, step, skill_version, model, call_kind, status, input_tokens, output_tokens,
-        cache_read_tokens, cache_write_tokens, cost_usd, service_tier, request_id, error, duration_ms, now()
-      from jsonb_to_recordset(${JSON.stringify(calls)}::jsonb) as x(id text, run_id text, account_id uuid, step text,
-        skill_version text, model text, call_kind text, status text, input_tokens int, output_tokens int, cache_read_tokens int,
-        cache_write_tokens int, cost_usd numeric, service_tier text, request_id text, error text, duration_ms int)
-      on conflict do nothing
-    )
+    with calls as (${insertCalls(sql, calls)})
     insert into step_results (run_id, account_id, step, status, output, skill_name, skill_version, model, input_tokens,
       output_tokens, cache_read_tokens, cache_write_tokens, cost_usd, attempt)
     values (${result.runId}, ${result.accountId}, ${result.step}, ${result.status}, ${JSON.stringify(result.output)}::jsonb, ${result.skillName},

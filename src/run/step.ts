@@ -2,35 +2,13 @@
  * Memoized steps (DESIGN.md principle 2): a step's result is written once, keyed by
  * (run, account, step). A retried or duplicated job finds it and spends nothing.
  */
-import { and, eq } from 'drizzle-orm';
-import type { Db, DbOrTx } from '../../db/client.ts';
-import { stepResults, type Step } from '../../db/schema/index.ts';
+import type { Step } from '../../db/schema/index.ts';
 import { addUsage, ZERO_USAGE, type LlmCallRecord, type TokenUsage } from '../llm/index.ts';
 import type postgres from 'postgres';
-import { collectCalls, ledgerRows, writeCalls } from './call-ledger.ts';
-import { storeStep } from './hot-queries.ts';
+import { collectCalls, ledgerRows } from './call-ledger.ts';
+import { storeCalls, storeStep } from './hot-queries.ts';
 
 export type StepKey = { runId: string; accountId: string; step: Step };
-
-export type StoredStep = typeof stepResults.$inferSelect;
-
-/** Every stored step of one account in a run, in one query. */
-export async function loadSteps(db: DbOrTx, runId: string, accountId: string): Promise<Map<Step, StoredStep>> {
-  const rows = await db
-    .select()
-    .from(stepResults)
-    .where(and(eq(stepResults.runId, runId), eq(stepResults.accountId, accountId)));
-  return new Map(rows.map((r) => [r.step, r]));
-}
-
-export async function findStep(db: DbOrTx, key: StepKey): Promise<StoredStep | undefined> {
-  const [row] = await db
-    .select()
-    .from(stepResults)
-    .where(and(eq(stepResults.runId, key.runId), eq(stepResults.accountId, key.accountId), eq(stepResults.step, key.step)))
-    .limit(1);
-  return row;
-}
 
 /** What a step produced. `skipped` steps (e.g. a tier policy excludes drafting) spend nothing. */
 export type StepOutcome = {
@@ -46,14 +24,14 @@ export type StepOutcome = {
  * duplicate that loses the race to store keeps its calls in the ledger as real spend.
  */
 export async function runStep(
-  deps: { db: Db; dbHandle: { sql: postgres.Sql } },
+  deps: { dbHandle: { sql: postgres.Sql } },
   key: StepKey,
   attempt: number,
   produce: () => Promise<StepOutcome>,
 ): Promise<{ memo: boolean }> {
   const collected = await collectCalls(produce);
   if ('error' in collected) {
-    await writeCalls(deps.db, { ...key, attempt, skillVersion: undefined }, collected.records, errorText(collected.error));
+    await storeCalls(deps.dbHandle.sql, ledgerRows({ ...key, attempt, skillVersion: undefined }, collected.records, errorText(collected.error)));
     throw collected.error;
   }
   const outcome = collected.result;
