@@ -29,17 +29,17 @@ export type JobSpec = {
 
 export const jobCatalog = {
   run: { queue: QUEUES.run, payload: RunPayload, attempts: 3, backoffMs: 5_000, priorityOffset: 0 },
-  research: { queue: QUEUES.llm, payload: AccountStepPayload, attempts: 5, backoffMs: 2_000, priorityOffset: 3 },
-  prioritize: { queue: QUEUES.llm, payload: AccountStepPayload, attempts: 5, backoffMs: 2_000, priorityOffset: 2 },
-  draft: { queue: QUEUES.llm, payload: AccountStepPayload, attempts: 5, backoffMs: 2_000, priorityOffset: 1 },
-  finalize: { queue: QUEUES.account, payload: AccountStepPayload, attempts: 5, backoffMs: 1_000, priorityOffset: 0 },
+  research: { queue: QUEUES.llm, payload: AccountStepPayload, attempts: 5, backoffMs: 2_000, priorityOffset: 2 },
+  prioritize: { queue: QUEUES.llm, payload: AccountStepPayload, attempts: 5, backoffMs: 2_000, priorityOffset: 1 },
+  /** Drafts, then finalizes the account (memory, artifacts, review routing, done). */
+  draft: { queue: QUEUES.llm, payload: AccountStepPayload, attempts: 5, backoffMs: 2_000, priorityOffset: 0 },
 } as const satisfies Record<string, JobSpec>;
 
 export type JobName = keyof typeof jobCatalog;
 export type PayloadOf<N extends JobName> = z.infer<(typeof jobCatalog)[N]['payload']>;
 
-/** Steps of one account's chain, first to last. */
-export const ACCOUNT_CHAIN = ['research', 'prioritize', 'draft', 'finalize'] as const satisfies readonly JobName[];
+/** Steps of one account's chain, first to last; the last is the account's root job. */
+export const ACCOUNT_CHAIN = ['research', 'prioritize', 'draft'] as const satisfies readonly JobName[];
 
 /** Priority levels per account: one per step, so `rank * PRIORITY_STRIDE + offset` never collides. */
-export const PRIORITY_STRIDE = 4;
+export const PRIORITY_STRIDE = 3;

@@ -1,7 +1,10 @@
 /**
- * Drafting sub-agent: brief + memory + tier → subject and body for the right contact, citing the
- * brief's facts and honouring memory. Tiers the policy excludes are skipped without a model call.
- * Output that fails validation is never stored (the step fails instead).
+ * Drafting sub-agent and the end of the account's chain. Brief + memory + tier → subject and body
+ * for the right contact, citing the brief's facts and honouring memory; tiers the policy excludes
+ * are skipped without a model call. Output that fails validation is never stored (the step fails
+ * instead). Then the account is finalized: memory, artifacts, review routing, done — in the same
+ * job, as a separate job would cost a queue round trip per account for no added safety (both
+ * halves are idempotent, and a retry finds the draft memoized).
  */
 import type { Deps } from '../src/deps.ts';
 import { AgentInputError, buildDraftRequest, finishDraft } from '../src/agents/index.ts';
@@ -10,9 +13,9 @@ import type { JobRuntime } from '../src/queue/worker.ts';
 import { accountStep } from '../src/run/account-step.ts';
 import type { AccountStepPayload } from './catalog.ts';
 
-export async function draftJob(payload: AccountStepPayload, runtime: JobRuntime, deps: Deps): Promise<{ memo: boolean }> {
+export async function draftJob(payload: AccountStepPayload, runtime: JobRuntime, deps: Deps): Promise<{ memo: boolean; reviewItemId: string | null }> {
   const skill = deps.skills.drafting;
-  return accountStep(deps, payload, 'draft', runtime, async ({ context, signal, earlier }) => {
+  const { memo, steps } = await accountStep(deps, payload, 'draft', runtime, async ({ context, llm, earlier }) => {
     const prioritization = earlier<Prioritization>('prioritize');
     if (!deps.policy.draftTiers.includes(prioritization.tier)) {
       return { status: 'skipped', output: { reason: `tier ${prioritization.tier} is not drafted (policy drafts ${deps.policy.draftTiers.join(', ')})` } };
@@ -26,7 +29,12 @@ export async function draftJob(payload: AccountStepPayload, runtime: JobRuntime,
       if (error instanceof AgentInputError && error.code === 'no_reachable_contact') return { status: 'skipped', output: { reason: error.message } };
       throw error;
     }
-    const result = await deps.llm.structured(request, { signal });
+    const result = await llm.structured(request);
     return { status: 'succeeded', output: finishDraft(result.data, context, brief), skill, model: result.record.model };
   });
+  const { runId, accountId } = payload;
+  const { reviewItemId } = await deps.hot.finalize({ runId, accountId, steps, sampleRate: deps.policy.reviewSampleRate, finishedAt: deps.clock() });
+  // Memory just changed: a later step of this account (a next run) must read it fresh.
+  deps.contexts.evict(runId, accountId);
+  return { memo, reviewItemId };
 }

@@ -6,7 +6,6 @@ import type { Deps } from '../src/deps.ts';
 import type { JobHandler } from '../src/queue/worker.ts';
 import { AccountStepPayload, RunPayload, type JobName } from './catalog.ts';
 import { draftJob } from './draft.job.ts';
-import { finalizeJob } from './finalize.job.ts';
 import { prioritizeJob } from './prioritize.job.ts';
 import { researchJob } from './research.job.ts';
 import { runJob } from './run.job.ts';
@@ -18,6 +17,5 @@ export function createHandlers(deps: Deps): Record<JobName, JobHandler> {
     research: (payload, runtime) => researchJob(AccountStepPayload.parse(payload), runtime, deps),
     prioritize: (payload, runtime) => prioritizeJob(AccountStepPayload.parse(payload), runtime, deps),
     draft: (payload, runtime) => draftJob(AccountStepPayload.parse(payload), runtime, deps),
-    finalize: (payload, runtime) => finalizeJob(AccountStepPayload.parse(payload), runtime, deps),
   } satisfies Record<JobName, JobHandler>;
 }

@@ -8,9 +8,10 @@ import type { AccountStepPayload } from './catalog.ts';
 
 export async function prioritizeJob(payload: AccountStepPayload, runtime: JobRuntime, deps: Deps): Promise<{ memo: boolean }> {
   const skill = deps.skills.prioritization;
-  return accountStep(deps, payload, 'prioritize', runtime, async ({ context, signal, earlier }) => {
+  const { memo } = await accountStep(deps, payload, 'prioritize', runtime, async ({ context, llm, earlier }) => {
     const brief = earlier<ResearchBrief>('research');
-    const result = await deps.llm.structured(buildPrioritizeRequest(skill, context, brief), { signal });
+    const result = await llm.structured(buildPrioritizeRequest(skill, context, brief));
     return { status: 'succeeded', output: finishPrioritization(result.data), skill, model: result.record.model };
   });
+  return { memo };
 }

@@ -10,9 +10,10 @@ import type { AccountStepPayload } from './catalog.ts';
 
 export async function researchJob(payload: AccountStepPayload, runtime: JobRuntime, deps: Deps): Promise<{ memo: boolean }> {
   const skill = deps.skills.research;
-  return accountStep(deps, payload, 'research', runtime, async ({ context, signal }) => {
+  const { memo } = await accountStep(deps, payload, 'research', runtime, async ({ context, llm }) => {
     const facts = candidateFacts(context);
-    const result = await deps.llm.structured(buildResearchRequest(skill, context, facts), { signal });
+    const result = await llm.structured(buildResearchRequest(skill, context, facts));
     return { status: 'succeeded', output: finishResearch(result.data, facts), skill, model: result.record.model };
   });
+  return { memo };
 }

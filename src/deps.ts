@@ -8,10 +8,11 @@ import type { Redis } from 'ioredis';
 import { checkDatabase, createDb, type Db, type DbHandle } from '../db/client.ts';
 import type { Config, PipelinePolicy } from './config.ts';
 import { clientFor, connectLlm, describeEndpoint, type LlmClient, type LlmEndpoint } from './llm/index.ts';
+import { createHttpFetch } from './llm/http-fetch.ts';
 import { createRedis, pingRedis } from './queue/connection.ts';
 import { createQueues, type Queues } from './queue/queues.ts';
-import { recordCall } from './run/call-ledger.ts';
 import { ContextCache } from './run/context-cache.ts';
+import { createHotPath, type HotPath } from './run/hot-path.ts';
 import { loadSkills, requireSkills, type Skill } from './skills/index.ts';
 
 /** The skills a run needs, one per workflow. */
@@ -33,6 +34,8 @@ export type Deps = {
   policy: PipelinePolicy;
   /** Account contexts read in this process, shared by an account's steps. */
   contexts: ContextCache;
+  /** The run steps' reads and writes, group-committed per event-loop turn. */
+  hot: HotPath;
   clock: () => Date;
   log: Logger;
   close(): Promise<void>;
@@ -78,7 +81,12 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
 
     const llmEndpoint = overrides.llmEndpoint ?? (await connectLlm(config));
     if (!overrides.llmEndpoint) closers.push(() => llmEndpoint.close());
-    const llm = clientFor(config, llmEndpoint, { onCall: recordCall });
+    // A lean keep-alive fetch: undici's costs the worker more CPU per call than the step around it.
+    const httpFetch = createHttpFetch({ maxSockets: Math.max(64, config.concurrency) });
+    // Registered after the endpoint's closer, so (closing in reverse) sockets go before the stand-in.
+    closers.push(async () => httpFetch.close());
+    // Steps ledger their calls through each call's own `onCall` (src/run/account-step.ts).
+    const llm = clientFor(config, llmEndpoint, { fetch: httpFetch });
     log.info(`model calls go to ${describeEndpoint(llmEndpoint)}`);
 
     return {
@@ -92,6 +100,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
       skills,
       policy: config.policy,
       contexts: new ContextCache(),
+      hot: createHotPath(dbHandle),
       clock: overrides.clock ?? (() => new Date()),
       log,
       close,

@@ -9,7 +9,7 @@ const STAGES = [
   ['research', 'research'],
   ['prioritize', 'prioritize'],
   ['draft', 'draft'],
-  ['finalize', 'done'],
+  ['done', 'done'],
 ] as const;
 
 const BAR_WIDTH = 28;

@@ -17,6 +17,8 @@ export type CallMeta = {
   skill?: string | undefined;
   /** No tokens are billed (count_tokens): cost is 0 whatever the model. */
   free?: boolean;
+  /** The caller's observer of this call's record (`CallOptions.onCall`). */
+  onCall?: ((record: LlmCallRecord) => void) | undefined;
 };
 
 /** Settings shared by every call of one client. */
@@ -91,12 +93,15 @@ export function createCallRunner(options: CallRunnerOptions = {}): CallRunner {
       });
     } catch (err) {
       const error = err as LlmError; // guard() only throws LlmError
-      emit(makeRecord(error.kind, error.requestId));
+      const record = makeRecord(error.kind, error.requestId);
+      emit(record);
+      meta.onCall?.(record);
       throw error;
     }
     // Emitted outside guard(): an exception from onCall is the ledger's, not an LLM failure.
     const record = makeRecord('ok');
     emit(record);
+    meta.onCall?.(record);
     return { value, usage: record.usage, costUsd: record.costUsd, record };
   }
 

@@ -58,10 +58,11 @@ export function createLlmClient(opts: LlmClientOptions): LlmClient {
   const modelFor = (skill: string): string => opts.models.bySkill[skill] ?? opts.models.default;
   const resolveModel = (req: { skill?: string; model?: string }): string =>
     req.model ?? (req.skill === undefined ? opts.models.default : modelFor(req.skill));
-  const meta = (callKind: CallMeta['callKind'], req: MessageRequest | { skill?: string; model?: string }): CallMeta => ({
+  const meta = (callKind: CallMeta['callKind'], req: MessageRequest | { skill?: string; model?: string }, onCall?: CallMeta['onCall']): CallMeta => ({
     callKind,
     model: resolveModel(req),
     skill: req.skill,
+    onCall,
   });
   const asResult = ({ value, usage, costUsd, record }: Recorded<Message>): MessageResult => ({
     message: value,
@@ -75,15 +76,15 @@ export function createLlmClient(opts: LlmClientOptions): LlmClient {
     sdk,
     modelFor,
 
-    async message(req, { signal } = {}) {
-      const m = meta('message', req);
+    async message(req, { signal, onCall } = {}) {
+      const m = meta('message', req, onCall);
       const params = buildParams(req, m.model);
       const call = await runner.recorded(m, () => sdk.messages.create(params, { signal }), (msg) => observeMessage(msg), (msg) => msg);
       return asResult(call);
     },
 
-    async structured(req, { signal } = {}) {
-      const m = meta('structured', req);
+    async structured(req, { signal, onCall } = {}) {
+      const m = meta('structured', req, onCall);
       // messages.create with the zod format sends the same body as messages.parse, but keeps the
       // raw response when parsing fails, so the record still carries the tokens that were spent.
       const params = buildParams(req, m.model, outputFormatFor(req.schema));
@@ -96,8 +97,8 @@ export function createLlmClient(opts: LlmClientOptions): LlmClient {
       return { data: call.value.data, message: call.value.message, usage: call.usage, costUsd: call.costUsd, record: call.record };
     },
 
-    async stream(req, { signal, onText } = {}) {
-      const m = meta('stream', req);
+    async stream(req, { signal, onText, onCall } = {}) {
+      const m = meta('stream', req, onCall);
       const params = buildParams(req, m.model);
       const call = await runner.recorded(
         m,
@@ -113,8 +114,8 @@ export function createLlmClient(opts: LlmClientOptions): LlmClient {
       return asResult(call);
     },
 
-    async countTokens(req, { signal } = {}) {
-      const m = { ...meta('count_tokens', req), free: true };
+    async countTokens(req, { signal, onCall } = {}) {
+      const m = { ...meta('count_tokens', req, onCall), free: true };
       const params = buildCountParams(req, m.model);
       const call = await runner.recorded(
         m,

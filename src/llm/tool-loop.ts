@@ -74,7 +74,7 @@ export async function runToolLoop<T>(
   if (!Number.isInteger(req.maxTurns) || req.maxTurns < 1) {
     throw new LlmError('unrecoverable', `tool loop maxTurns must be a positive integer, got ${req.maxTurns}`);
   }
-  const { signal } = options;
+  const { signal, onCall } = options;
   const model = deps.resolveModel(req);
   const tools = new Map(req.tools.map((tool) => [tool.name, tool]));
   const definitions = req.tools.map(toolDefinition);
@@ -87,7 +87,7 @@ export async function runToolLoop<T>(
   for (let turn = 1; turn <= req.maxTurns; turn++) {
     const params = buildParams({ ...req, tools: definitions, messages: [...transcript] }, model, format);
     const { value, ...call } = await deps.runner.recorded(
-      { callKind: 'tool_turn', model, skill: req.skill },
+      { callKind: 'tool_turn', model, skill: req.skill, onCall },
       () => deps.sdk.messages.create(params, { signal }),
       (message) => ({
         usage: normalizeUsage(message.usage),

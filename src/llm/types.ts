@@ -33,8 +33,11 @@ export type StructuredRequest<T> = MessageRequest & {
   name?: string;
 };
 
-/** Per-call options. `signal` is passed to every SDK request. */
-export type CallOptions = { signal?: AbortSignal | undefined };
+/**
+ * Per-call options. `signal` is passed to every SDK request; `onCall` receives this call's records
+ * (after the client's own `onCall`), so a caller can ledger its calls without ambient state.
+ */
+export type CallOptions = { signal?: AbortSignal | undefined; onCall?: ((record: LlmCallRecord) => void) | undefined };
 
 /** Options for {@link LlmClient.stream}. */
 export type StreamOptions = CallOptions & { onText?: (delta: string) => void };

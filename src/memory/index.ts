@@ -3,7 +3,7 @@
  * (rules in ./AGENTS.md).
  */
 export { recallMemory, recallMemories, emptyMemoryView, memoryViewFromJson, type LiveMemoryJson } from './recall-memory.ts';
-export { rememberItems, RememberItemsInput, type RememberItemsResult, type RememberItemsOptions } from './remember-items.ts';
+export { rememberItems, rememberMany, RememberItemsInput, type RememberItemsResult, type RememberItemsOptions } from './remember-items.ts';
 export { CONFLICT_WINDOW_MS, INTERACTION_CAP, DEFAULT_CONFIDENCE, planRemember, canonicalKey, type MemoryConflict, type RememberPlan, type StoredMemory } from './hygiene.ts';
 export { normalizeContent, normalizePhrase } from './normalize.ts';
 export { memoryFromResearch, type MemoryFromResearchArgs } from './memory-from-research.ts';

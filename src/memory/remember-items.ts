@@ -1,21 +1,19 @@
 /**
  * Writes observations into an account's memory under the hygiene rules of ./hygiene.ts (newer
  * supersedes, same restated refreshes, disagreeing sources are flagged). One transaction per call,
- * serialised per account by an advisory lock: two retries of the same job writing at once must not
- * both see "no live row" and insert twice, and `select … for update` cannot lock rows that do not
- * exist yet.
+ * serialised per account by `lockAccounts`: two retries of the same job writing at once must not
+ * both see "no live row" and insert twice.
  */
 import { randomUUID } from 'node:crypto';
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { z } from 'zod';
+import { lockAccounts } from '../../db/account-lock.ts';
 import { inTransaction, type DbOrTx } from '../../db/client.ts';
-import { accountMemory, MEMORY_KINDS } from '../../db/schema/index.ts';
+import { MEMORY_KINDS, type MemoryKind } from '../../db/schema/index.ts';
 import { AppError } from '../errors.ts';
-import { CONFLICT_WINDOW_MS, INTERACTION_CAP, planRemember, type MemoryConflict, type PlannedUpdate } from './hygiene.ts';
+import { CONFLICT_WINDOW_MS, INTERACTION_CAP, planRemember, type MemoryConflict, type PlannedInsert, type PlannedUpdate, type StoredMemory } from './hygiene.ts';
 import type { MemoryInput } from './types.ts';
 
-/** Advisory lock class for memory writes; the object id is `hashtext(accountId)`. Arbitrary constant. */
-const MEMORY_LOCK_CLASS = 4_021_301;
 
 const MemoryInputItem = z.object({
   kind: z.enum(MEMORY_KINDS),
@@ -48,6 +46,8 @@ export type RememberItemsOptions = {
   conflictWindowMs?: number;
   /** @defaultValue INTERACTION_CAP (10) */
   interactionCap?: number;
+  /** The caller's transaction already holds `lockAccounts` for these accounts (saves a statement). */
+  locked?: boolean;
 };
 
 /**
@@ -56,49 +56,96 @@ export type RememberItemsOptions = {
  * refreshes the live row. Composes with a caller's transaction (runs inside it).
  */
 export async function rememberItems(db: DbOrTx, input: RememberItemsInput, options: RememberItemsOptions = {}): Promise<RememberItemsResult> {
-  const parsed = RememberItemsInput.safeParse(input);
-  if (!parsed.success) throw new AppError('validation', `rememberItems: ${z.prettifyError(parsed.error)}`, { cause: parsed.error });
-  const { accountId, runId, items } = parsed.data;
-  if (items.length === 0) return { inserted: 0, refreshed: 0, superseded: 0, skipped: 0, conflicts: [] };
+  const [result] = await rememberMany(db, [input], options);
+  if (!result) throw new Error('rememberMany returned no result');
+  return result;
+}
+
+/**
+ * `rememberItems` for several accounts in one transaction and a fixed number of statements,
+ * whatever the count (the run's group-committed finalize). Each account must appear once.
+ */
+export async function rememberMany(db: DbOrTx, inputs: RememberItemsInput[], options: RememberItemsOptions = {}): Promise<RememberItemsResult[]> {
+  const parsed = inputs.map((input) => {
+    const result = RememberItemsInput.safeParse(input);
+    if (!result.success) throw new AppError('validation', `rememberItems: ${z.prettifyError(result.error)}`, { cause: result.error });
+    return result.data;
+  });
+  const accountIds = [...new Set(parsed.filter((p) => p.items.length > 0).map((p) => p.accountId))];
+  if (accountIds.length !== parsed.filter((p) => p.items.length > 0).length) throw new AppError('validation', 'rememberMany: each account may appear once per call');
+  if (accountIds.length === 0) return parsed.map(() => ({ inserted: 0, refreshed: 0, superseded: 0, skipped: 0, conflicts: [] }));
 
   return inTransaction(db, async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(${MEMORY_LOCK_CLASS}::int, hashtext(${accountId}))`);
-    const live = await tx
-      .select({
-        id: accountMemory.id,
-        kind: accountMemory.kind,
-        key: accountMemory.key,
-        content: accountMemory.content,
-        source: accountMemory.source,
-        observedAt: accountMemory.observedAt,
-        confidence: accountMemory.confidence,
-        conflictWith: accountMemory.conflictWith,
-      })
-      .from(accountMemory)
-      .where(and(eq(accountMemory.accountId, accountId), isNull(accountMemory.supersededBy)))
-      // Arrival order decides which row of a conflicting pair is the reference (see hygiene.ts).
-      .orderBy(accountMemory.createdAt, accountMemory.id);
-    const plan = planRemember(live, items, {
-      newId: randomUUID,
-      conflictWindowMs: options.conflictWindowMs ?? CONFLICT_WINDOW_MS,
-      interactionCap: options.interactionCap ?? INTERACTION_CAP,
-    });
-    if (plan.inserts.length > 0) {
-      // clock_timestamp() (not now()) so rows of one statement keep their arrival order.
-      await tx.insert(accountMemory).values(plan.inserts.map((row) => ({ ...row, accountId, runId: runId ?? null, createdAt: sql`clock_timestamp()` })));
+    const ids = JSON.stringify(accountIds);
+    if (!options.locked) await lockAccounts(tx, accountIds);
+    const rows = await tx.execute<LiveRow>(sql`
+      select id, account_id, kind, key, content, source, observed_at, confidence, conflict_with from account_memory
+      where account_id in (select value::uuid from jsonb_array_elements_text(${ids}::jsonb)) and superseded_by is null
+      -- Arrival order decides which row of a conflicting pair is the reference (see hygiene.ts).
+      order by created_at, id`);
+    const live = new Map<string, StoredMemory[]>();
+    for (const r of rows) {
+      const list = live.get(r.account_id) ?? [];
+      list.push({ id: r.id, kind: r.kind, key: r.key, content: r.content, source: r.source, observedAt: new Date(r.observed_at), confidence: r.confidence, conflictWith: r.conflict_with });
+      live.set(r.account_id, list);
     }
-    if (plan.updates.length > 0) await tx.execute(updateStatement(plan.updates));
-    return { inserted: plan.inserted, refreshed: plan.refreshed, superseded: plan.superseded, skipped: plan.skipped, conflicts: plan.conflicts };
+    const hygiene = { newId: randomUUID, conflictWindowMs: options.conflictWindowMs ?? CONFLICT_WINDOW_MS, interactionCap: options.interactionCap ?? INTERACTION_CAP };
+    const plans = parsed.map((p) => (p.items.length === 0 ? undefined : planRemember(live.get(p.accountId) ?? [], p.items, hygiene)));
+    const inserts = parsed.flatMap((p, i) => (plans[i]?.inserts ?? []).map((row) => ({ ...row, accountId: p.accountId, runId: p.runId ?? null })));
+    const updates = plans.flatMap((plan) => plan?.updates ?? []);
+    if (inserts.length > 0 || updates.length > 0) await tx.execute(writeStatement(inserts, updates));
+    return plans.map((plan) =>
+      plan
+        ? { inserted: plan.inserted, refreshed: plan.refreshed, superseded: plan.superseded, skipped: plan.skipped, conflicts: plan.conflicts }
+        : { inserted: 0, refreshed: 0, superseded: 0, skipped: 0, conflicts: [] },
+    );
   });
 }
 
-/** One UPDATE … FROM (VALUES …) for all changed rows: a call costs the same round trips for 1 or 50 changes. */
-function updateStatement(updates: PlannedUpdate[]) {
-  const values = updates.map(
-    (u) => sql`(${u.id}::uuid, ${u.observedAt.toISOString()}::timestamptz, ${u.confidence}::real, ${u.supersededBy}::uuid, ${u.conflictWith}::uuid)`,
+type LiveRow = {
+  id: string;
+  account_id: string;
+  kind: MemoryKind;
+  key: string;
+  content: string;
+  source: string;
+  observed_at: string | Date;
+  confidence: number;
+  conflict_with: string | null;
+};
+
+/**
+ * One statement for every new and changed row of the batch. New rows get clock_timestamp() (not
+ * now()) so rows of one statement keep their arrival order; foreign keys between the inserted and
+ * updated rows are checked at the end of the statement, when both are in place.
+ */
+function writeStatement(inserts: Array<PlannedInsert & { accountId: string; runId: string | null }>, updates: PlannedUpdate[]) {
+  const newRows = JSON.stringify(
+    inserts.map((r) => ({
+      id: r.id,
+      account_id: r.accountId,
+      kind: r.kind,
+      key: r.key,
+      content: r.content,
+      source: r.source,
+      observed_at: r.observedAt.toISOString(),
+      confidence: r.confidence,
+      superseded_by: r.supersededBy,
+      conflict_with: r.conflictWith,
+      run_id: r.runId,
+    })),
   );
-  return sql`update account_memory as m
+  const changed = JSON.stringify(
+    updates.map((u) => ({ id: u.id, observed_at: u.observedAt.toISOString(), confidence: u.confidence, superseded_by: u.supersededBy, conflict_with: u.conflictWith })),
+  );
+  return sql`with inserted as (
+      insert into account_memory (id, account_id, kind, key, content, source, observed_at, confidence, superseded_by, conflict_with, run_id, created_at)
+      select id, account_id, kind, key, content, source, observed_at, confidence, superseded_by, conflict_with, run_id, clock_timestamp()
+      from jsonb_to_recordset(${newRows}::jsonb) as x(id uuid, account_id uuid, kind text, key text, content text, source text,
+        observed_at timestamptz, confidence real, superseded_by uuid, conflict_with uuid, run_id text)
+      returning 1)
+    update account_memory as m
     set observed_at = v.observed_at, confidence = v.confidence, superseded_by = v.superseded_by, conflict_with = v.conflict_with
-    from (values ${sql.join(values, sql`, `)}) as v(id, observed_at, confidence, superseded_by, conflict_with)
+    from jsonb_to_recordset(${changed}::jsonb) as v(id uuid, observed_at timestamptz, confidence real, superseded_by uuid, conflict_with uuid)
     where m.id = v.id`;
 }

@@ -17,7 +17,6 @@ export const DEFAULT_JOB_OPTIONS: DefaultJobOptions = {
 export type Queues = {
   prefix: string;
   run: Queue;
-  account: Queue;
   llm: Queue;
   flows: FlowProducer;
   byName(name: QueueName): Queue;
@@ -31,20 +30,18 @@ export function createQueues(connection: Redis, prefix: string, onError: (error:
     return queue;
   };
   const run = make(QUEUES.run);
-  const account = make(QUEUES.account);
   const llm = make(QUEUES.llm);
   const flows = new FlowProducer({ connection, prefix });
   flows.on('error', onError);
-  const all = { run, account, llm };
+  const all = { run, llm };
   return {
     prefix,
     run,
-    account,
     llm,
     flows,
     byName: (name) => all[name],
     async close() {
-      await Promise.all([run.close(), account.close(), llm.close(), flows.close()]);
+      await Promise.all([run.close(), llm.close(), flows.close()]);
     },
   };
 }

@@ -1,4 +1,4 @@
 /** Review queue services: file a run's artifacts for review, list a rep's queue. */
-export { fileArtifacts, FileArtifactsInput, ArtifactInput, type FileArtifactsResult, type ReviewReason } from './file-artifacts.ts';
+export { fileArtifacts, fileArtifactsMany, FileArtifactsInput, type FileArtifactsOptions, ArtifactInput, type FileArtifactsResult, type ReviewReason } from './file-artifacts.ts';
 export { listReviewQueue, ListReviewQueueInput, type ReviewQueueItem, type ReviewQueueArtifact, type ReviewQueuePage } from './list-review-queue.ts';
 export { isSampled, sampleDraw } from './sample.ts';

@@ -6,16 +6,26 @@ import type { Step } from '../../db/schema/index.ts';
 import type { AccountContext } from '../agents/types.ts';
 import type { Deps } from '../deps.ts';
 import { AppError, NotFoundError } from '../errors.ts';
+import type { CallOptions, LlmClient } from '../llm/index.ts';
 import { memoryViewFromJson } from '../memory/index.ts';
 import type { JobRuntime } from '../queue/worker.ts';
-import { loadAccountSnapshot, loadStepRows, type StepRow } from './hot-queries.ts';
+import type { StepRow } from './hot-queries.ts';
 import { runStep, type StepOutcome } from './step.ts';
+
+/** The model calls a step may make: the job's abort signal and the step's ledger are attached. */
+export type StepLlm = Pick<LlmClient, 'structured' | 'message'>;
 
 export type StepInput = {
   context: AccountContext;
-  signal: AbortSignal | undefined;
+  llm: StepLlm;
   /** The output of an earlier step of this account; throws when it has none. */
   earlier<T>(step: Step): T;
+};
+
+export type AccountStepResult = {
+  memo: boolean;
+  /** The account's stored steps, this one included (unless a concurrent duplicate won). */
+  steps: Map<Step, StepRow>;
 };
 
 export async function accountStep(
@@ -24,16 +34,15 @@ export async function accountStep(
   step: Step,
   runtime: JobRuntime,
   produce: (input: StepInput) => Promise<StepOutcome>,
-): Promise<{ memo: boolean }> {
+): Promise<AccountStepResult> {
   const { runId, accountId } = ids;
-  const sql = deps.dbHandle.sql;
   let context = deps.contexts.get(runId, accountId);
   let steps: Map<Step, StepRow>;
   if (context) {
-    steps = await loadStepRows(sql, runId, accountId);
+    steps = await deps.hot.steps(ids);
   } else {
     // The memo check, the account and its memory come back in one round trip.
-    const snapshot = await loadAccountSnapshot(sql, runId, accountId);
+    const snapshot = await deps.hot.snapshot(ids);
     if (!snapshot.account) throw new NotFoundError('account', accountId);
     steps = snapshot.steps;
     const memory = memoryViewFromJson(accountId, snapshot.memory);
@@ -41,11 +50,20 @@ export async function accountStep(
     deps.contexts.put(runId, accountId, context);
   }
   // Memo hit: a retried or duplicated job spends nothing.
-  if (steps.has(step)) return { memo: true };
+  if (steps.has(step)) return { memo: true, steps };
   const ready = context;
-  return runStep(deps, { runId, accountId, step }, runtime.job.attemptsMade + 1, () =>
-    produce({ context: ready, signal: runtime.signal, earlier: <T>(s: Step) => outputOf<T>(steps.get(s), s) }),
-  );
+  const { memo, row } = await runStep(deps.hot, { runId, accountId, step }, runtime.job.attemptsMade + 1, (record) => {
+    const options = (): CallOptions => ({ signal: runtime.signal, onCall: record });
+    const llm: StepLlm = {
+      structured: (req) => deps.llm.structured(req, options()),
+      message: (req) => deps.llm.message(req, options()),
+    };
+    return produce({ context: ready, llm, earlier: <T>(s: Step) => outputOf<T>(steps.get(s), s) });
+  });
+  // A duplicate that stored first decided this step: read what it stored.
+  if (!row) return { memo, steps: await deps.hot.steps(ids) };
+  steps.set(step, row);
+  return { memo, steps };
 }
 
 function outputOf<T>(row: StepRow | undefined, step: Step): T {

@@ -1,29 +1,11 @@
 /**
- * The LLM call ledger feed. The LLM client reports one record per SDK call to `recordCall`
- * (its `onCall`); calls made while a step runs are collected through AsyncLocalStorage and
- * written to `llm_calls` with the step's ids — including failed calls, which cost tokens too.
+ * The LLM call ledger rows of a step. A step's model calls reach its collector through the
+ * per-call `onCall` option (no ambient state: AsyncLocalStorage made every promise of the
+ * process pay for async hooks), and are written to `llm_calls` with the step's ids — including
+ * failed calls, which cost tokens too.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { LlmCallRecord } from '../llm/index.ts';
 import type { LedgerRow } from './hot-queries.ts';
-
-const current = new AsyncLocalStorage<LlmCallRecord[]>();
-
-/** Pass as the LLM client's `onCall`. Calls outside a collecting scope are not ledgered here. */
-export function recordCall(record: LlmCallRecord): void {
-  current.getStore()?.push(record);
-}
-
-/** Runs `fn`, collecting the records of every model call it makes. */
-export async function collectCalls<T>(fn: () => Promise<T>): Promise<{ result: T; records: LlmCallRecord[] } | { error: unknown; records: LlmCallRecord[] }> {
-  const records: LlmCallRecord[] = [];
-  try {
-    const result = await current.run(records, fn);
-    return { result, records };
-  } catch (error) {
-    return { error, records };
-  }
-}
 
 export type CallKeys = { runId: string; accountId: string; step: string; attempt: number; skillVersion: string | undefined };
 

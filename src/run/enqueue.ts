@@ -1,6 +1,6 @@
 /**
- * Fans a run out: one small flow per account (finalize ← draft ← prioritize ← research), each
- * root a child of the run job, added in pre-score order in batches. Child-failure policy is
+ * Fans a run out: one small flow per account (draft ← prioritize ← research; draft also
+ * finalizes the account), each root a child of the run job, added in pre-score order in batches. Child-failure policy is
  * explicit on every edge (queue-and-durability.md §2.2): chain steps fail their parent so the
  * account stops at the failed step; the account root is ignored by the run on failure, so one
  * failed account never freezes the run.
@@ -39,15 +39,16 @@ export function accountFlow(runId: string, accountId: string, rank: number, pare
       },
     };
   };
-  // Build from the first step up: research is the leaf, finalize the root.
+  // Build from the first step up: research is the leaf, the last step the root.
   const [first, ...rest] = ACCOUNT_CHAIN;
+  const last = rest.pop() ?? first;
   const leaf = node(first);
   let child: FlowChildNode = { ...leaf, opts: { ...leaf.opts, failParentOnFailure: true } };
-  for (const name of rest.slice(0, -1)) {
+  for (const name of rest) {
     const n = node(name);
     child = { ...n, opts: { ...n.opts, failParentOnFailure: true }, children: [child] };
   }
-  const root = node('finalize');
+  const root = node(last);
   return { ...root, opts: { ...root.opts, parent, ignoreDependencyOnFailure: true }, children: [child] };
 }
 

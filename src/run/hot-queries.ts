@@ -1,7 +1,9 @@
 /**
- * The per-step queries of a run, in raw SQL. They run tens of thousands of times a night and
- * building them with the query builder cost more CPU than the model calls around them
- * (measured: `npm run bench`); each is one round trip.
+ * The per-step queries of a run, in raw SQL and batch-shaped: each serves any number of
+ * accounts in one statement whose text never changes (rows travel as one JSON parameter), so
+ * the batchers of ./hot-path.ts can group the jobs of one event-loop turn. They run tens of
+ * thousands of times a night; one statement per job cost more CPU than the model calls around
+ * them (measured: `npm run bench`).
  */
 import type postgres from 'postgres';
 import type { Step } from '../../db/schema/index.ts';
@@ -42,37 +44,56 @@ function stepsOf(raw: RawStep[] | null): Map<Step, StepRow> {
   );
 }
 
-const STEPS_JSON = (sql: postgres.Sql, runId: string, accountId: string) => sql`
-  (select json_agg(json_build_object('step', s.step, 'status', s.status, 'output', s.output, 'skill_name', s.skill_name,
-     'skill_version', s.skill_version, 'model', s.model, 'created_at', s.created_at))
-   from step_results s where s.run_id = ${runId} and s.account_id = ${accountId})`;
+/** One key of a batched read; `ord` maps result rows back to callers. */
+export type StepKeyRef = { runId: string; accountId: string };
 
-/** The stored steps of one account in a run. */
-export async function loadStepRows(sql: postgres.Sql, runId: string, accountId: string): Promise<Map<Step, StepRow>> {
-  const [row] = await sql<Array<{ steps: RawStep[] | null }>>`select ${STEPS_JSON(sql, runId, accountId)} as steps`;
-  return stepsOf(row?.steps ?? null);
+const keysJson = (keys: StepKeyRef[]) => JSON.stringify(keys.map((k, ord) => ({ ord, run_id: k.runId, account_id: k.accountId })));
+
+const STEPS_JSON = `(select json_agg(json_build_object('step', s.step, 'status', s.status, 'output', s.output, 'skill_name', s.skill_name,
+     'skill_version', s.skill_version, 'model', s.model, 'created_at', s.created_at))
+   from step_results s where s.run_id = k.run_id and s.account_id = k.account_id)`;
+
+/** The stored steps of each (run, account), in the order of `keys`. */
+export async function loadStepRowsMany(sql: postgres.Sql, keys: StepKeyRef[]): Promise<Array<Map<Step, StepRow>>> {
+  const rows = await sql.unsafe<Array<{ ord: number; steps: RawStep[] | null }>>(
+    `select k.ord, ${STEPS_JSON} as steps from jsonb_to_recordset($1::jsonb) as k(ord int, run_id text, account_id uuid)`,
+    [keysJson(keys)],
+  );
+  const out = keys.map(() => new Map<Step, StepRow>());
+  for (const row of rows) out[row.ord] = stepsOf(row.steps);
+  return out;
 }
 
-/** The account, its contacts, recent activities and stored steps, in one round trip. */
-export async function loadAccountSnapshot(sql: postgres.Sql, runId: string, accountId: string): Promise<AccountSnapshotRows> {
-  const [row] = await sql<
-    Array<{
-      account: Record<string, unknown> | null;
-      contacts: Array<Record<string, unknown>> | null;
-      activities: Array<Record<string, unknown>> | null;
-      memory: LiveMemoryJson[] | null;
-      steps: RawStep[] | null;
-    }>
-  >`
-    select
-      (select row_to_json(a) from accounts a where a.id = ${accountId}) as account,
-      (select json_agg(c order by c.created_at, c.id) from contacts c where c.account_id = ${accountId}) as contacts,
-      (select json_agg(x) from (select kind, occurred_at, summary from activities
-         where account_id = ${accountId} order by occurred_at desc nulls last limit ${RECENT_ACTIVITIES}) x) as activities,
-      (select json_agg(json_build_object('id', m.id, 'kind', m.kind, 'key', m.key, 'content', m.content, 'source', m.source,
-         'observedAt', m.observed_at, 'confidence', m.confidence, 'conflictWith', m.conflict_with, 'createdAt', m.created_at))
-       from account_memory m where m.account_id = ${accountId} and m.superseded_by is null) as memory,
-      ${STEPS_JSON(sql, runId, accountId)} as steps`;
+type RawSnapshot = {
+  ord: number;
+  account: Record<string, unknown> | null;
+  contacts: Array<Record<string, unknown>> | null;
+  activities: Array<Record<string, unknown>> | null;
+  memory: LiveMemoryJson[] | null;
+  steps: RawStep[] | null;
+};
+
+const SNAPSHOT_SQL = `
+  select k.ord,
+    (select row_to_json(a) from accounts a where a.id = k.account_id) as account,
+    (select json_agg(c order by c.created_at, c.id) from contacts c where c.account_id = k.account_id) as contacts,
+    (select json_agg(x) from (select kind, occurred_at, summary from activities
+       where account_id = k.account_id order by occurred_at desc nulls last limit ${RECENT_ACTIVITIES}) x) as activities,
+    (select json_agg(json_build_object('id', m.id, 'kind', m.kind, 'key', m.key, 'content', m.content, 'source', m.source,
+       'observedAt', m.observed_at, 'confidence', m.confidence, 'conflictWith', m.conflict_with, 'createdAt', m.created_at))
+     from account_memory m where m.account_id = k.account_id and m.superseded_by is null) as memory,
+    ${STEPS_JSON} as steps
+  from jsonb_to_recordset($1::jsonb) as k(ord int, run_id text, account_id uuid)`;
+
+/** Each account with its contacts, recent activities, live memory and stored steps, in the order of `keys`. */
+export async function loadAccountSnapshots(sql: postgres.Sql, keys: StepKeyRef[]): Promise<AccountSnapshotRows[]> {
+  const rows = await sql.unsafe<RawSnapshot[]>(SNAPSHOT_SQL, [keysJson(keys)]);
+  const out: AccountSnapshotRows[] = keys.map(() => snapshotOf(undefined));
+  for (const row of rows) out[row.ord] = snapshotOf(row);
+  return out;
+}
+
+function snapshotOf(row: RawSnapshot | undefined): AccountSnapshotRows {
   const a = row?.account;
   const date = (v: unknown) => (typeof v === 'string' ? new Date(v) : null);
   return {
@@ -148,46 +169,64 @@ export type StepResultRow = {
   attempt: number;
 };
 
-/** The ledger insert, shared by a step's result statement and the failure path. */
-function insertCalls(sql: postgres.Sql, calls: LedgerRow[]) {
-  return sql`
-    insert into llm_calls (id, run_id, account_id, step, skill_version, model, call_kind, status, input_tokens, output_tokens,
-      cache_read_tokens, cache_write_tokens, cost_usd, service_tier, request_id, error, duration_ms, finished_at)
-    select id, run_id, account_id, step, skill_version, model, call_kind, status, input_tokens, output_tokens,
-      cache_read_tokens, cache_write_tokens, cost_usd, service_tier, request_id, error, duration_ms, now()
-    from jsonb_to_recordset(${JSON.stringify(calls)}::jsonb) as x(id text, run_id text, account_id uuid, step text,
+const LEDGER_COLUMNS = `id, run_id, account_id, step, skill_version, model, call_kind, status, input_tokens, output_tokens,
+      cache_read_tokens, cache_write_tokens, cost_usd, service_tier, request_id, error, duration_ms`;
+const LEDGER_RECORD = `x(id text, run_id text, account_id uuid, step text,
       skill_version text, model text, call_kind text, status text, input_tokens int, output_tokens int, cache_read_tokens int,
-      cache_write_tokens int, cost_usd numeric, service_tier text, request_id text, error text, duration_ms int)
+      cache_write_tokens int, cost_usd numeric, service_tier text, request_id text, error text, duration_ms int)`;
+/** The ledger insert of `$1` (a JSON array of LedgerRow), shared by the step statement and the failure path. */
+const INSERT_CALLS = `insert into llm_calls (${LEDGER_COLUMNS}, finished_at)
+    select ${LEDGER_COLUMNS}, now() from jsonb_to_recordset($1::jsonb) as ${LEDGER_RECORD}
     on conflict do nothing`;
-}
 
 /** Stores ledger rows alone: the calls of a step that failed still cost tokens. */
 export async function storeCalls(sql: postgres.Sql, calls: LedgerRow[]): Promise<void> {
-  if (calls.length > 0) await insertCalls(sql, calls);
+  if (calls.length > 0) await sql.unsafe(INSERT_CALLS, [JSON.stringify(calls)]);
 }
+
+export type StoreStepEntry = { result: StepResultRow; calls: LedgerRow[] };
+
+const STORE_STEPS = `
+  with calls as (${INSERT_CALLS})
+  insert into step_results (run_id, account_id, step, status, output, skill_name, skill_version, model, input_tokens,
+    output_tokens, cache_read_tokens, cache_write_tokens, cost_usd, attempt)
+  select run_id, account_id, step, status, output, skill_name, skill_version, model, input_tokens,
+    output_tokens, cache_read_tokens, cache_write_tokens, cost_usd, attempt
+  from jsonb_to_recordset($2::jsonb) as r(run_id text, account_id uuid, step text, status text, output jsonb, skill_name text,
+    skill_version text, model text, input_tokens int, output_tokens int, cache_read_tokens int, cache_write_tokens int,
+    cost_usd numeric, attempt int)
+  on conflict do nothing
+  returning run_id, account_id, step, created_at`;
 
 /**
- * Stores a step's result and its ledger rows in one statement (atomic: both or neither).
- * Returns false when the step was already stored (a concurrent duplicate won).
+ * Stores steps' results and their ledger rows in one statement (atomic: all or none). Returns,
+ * per entry, when it was stored, or `undefined` when the step was already stored (a concurrent
+ * duplicate won; its calls stay in the ledger as real spend). Each (run, account, step) may
+ * appear once.
  */
-export async function storeStep(sql: postgres.Sql, result: StepResultRow, calls: LedgerRow[]): Promise<boolean> {
-  const rows = await sql<Array<{ step: string }>>`
-    with calls as (${insertCalls(sql, calls)})
-    insert into step_results (run_id, account_id, step, status, output, skill_name, skill_version, model, input_tokens,
-      output_tokens, cache_read_tokens, cache_write_tokens, cost_usd, attempt)
-    values (${result.runId}, ${result.accountId}, ${result.step}, ${result.status}, ${JSON.stringify(result.output)}::jsonb, ${result.skillName},
-      ${result.skillVersion}, ${result.model}, ${result.inputTokens}, ${result.outputTokens}, ${result.cacheReadTokens},
-      ${result.cacheWriteTokens}, ${result.costUsd}, ${result.attempt})
-    on conflict do nothing
-    returning step`;
-  return rows.length > 0;
-}
-
-/** What finalize reads: the stored steps and the account's owner, in one round trip. */
-export async function loadStepsAndOwner(sql: postgres.Sql, runId: string, accountId: string): Promise<{ found: boolean; ownerRepId: string | null; steps: Map<Step, StepRow> }> {
-  const [row] = await sql<Array<{ found: boolean; owner: string | null; steps: RawStep[] | null }>>`
-    select exists(select 1 from accounts where id = ${accountId}) as found,
-      (select owner_rep_id from accounts where id = ${accountId}) as owner,
-      ${STEPS_JSON(sql, runId, accountId)} as steps`;
-  return { found: row?.found === true, ownerRepId: row?.owner ?? null, steps: stepsOf(row?.steps ?? null) };
+export async function storeSteps(sql: postgres.Sql, entries: StoreStepEntry[]): Promise<Array<Date | undefined>> {
+  const calls = entries.flatMap((e) => e.calls);
+  const results = entries.map(({ result: r }) => ({
+    run_id: r.runId,
+    account_id: r.accountId,
+    step: r.step,
+    status: r.status,
+    output: r.output,
+    skill_name: r.skillName,
+    skill_version: r.skillVersion,
+    model: r.model,
+    input_tokens: r.inputTokens,
+    output_tokens: r.outputTokens,
+    cache_read_tokens: r.cacheReadTokens,
+    cache_write_tokens: r.cacheWriteTokens,
+    cost_usd: r.costUsd,
+    attempt: r.attempt,
+  }));
+  const rows = await sql.unsafe<Array<{ run_id: string; account_id: string; step: string; created_at: string | Date }>>(STORE_STEPS, [
+    JSON.stringify(calls),
+    JSON.stringify(results),
+  ]);
+  // drizzle makes this client return timestamps as text.
+  const stored = new Map(rows.map((r) => [`${r.run_id}/${r.account_id}/${r.step}`, new Date(r.created_at)]));
+  return entries.map(({ result: r }) => stored.get(`${r.runId}/${r.accountId}/${r.step}`));
 }

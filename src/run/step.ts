@@ -4,9 +4,9 @@
  */
 import type { Step } from '../../db/schema/index.ts';
 import { addUsage, ZERO_USAGE, type LlmCallRecord, type TokenUsage } from '../llm/index.ts';
-import type postgres from 'postgres';
-import { collectCalls, ledgerRows } from './call-ledger.ts';
-import { storeCalls, storeStep } from './hot-queries.ts';
+import { ledgerRows } from './call-ledger.ts';
+import type { HotPath } from './hot-path.ts';
+import type { StepRow } from './hot-queries.ts';
 
 export type StepKey = { runId: string; accountId: string; step: Step };
 
@@ -18,43 +18,48 @@ export type StepOutcome = {
   model?: string | undefined;
 };
 
+/** Receives the record of every model call a step makes; pass it as the call's `onCall`. */
+export type RecordCall = (record: LlmCallRecord) => void;
+
 /**
- * Runs `produce` and stores its outcome with the ledger rows of every model call it made, in one
- * statement. When `produce` throws, its calls are still ledgered (they cost tokens). A concurrent
- * duplicate that loses the race to store keeps its calls in the ledger as real spend.
+ * Runs `produce` and stores its outcome with the ledger rows of every model call it reported to
+ * `record`, in one statement. When `produce` throws, its calls are still ledgered (they cost
+ * tokens). A concurrent duplicate that loses the race to store keeps its calls in the ledger as
+ * real spend. Returns the row as stored by this call, or `undefined` when a duplicate won.
  */
 export async function runStep(
-  deps: { dbHandle: { sql: postgres.Sql } },
+  hot: Pick<HotPath, 'storeStep' | 'storeCalls'>,
   key: StepKey,
   attempt: number,
-  produce: () => Promise<StepOutcome>,
-): Promise<{ memo: boolean }> {
-  const collected = await collectCalls(produce);
-  if ('error' in collected) {
-    await storeCalls(deps.dbHandle.sql, ledgerRows({ ...key, attempt, skillVersion: undefined }, collected.records, errorText(collected.error)));
-    throw collected.error;
+  produce: (record: RecordCall) => Promise<StepOutcome>,
+): Promise<{ memo: boolean; row: StepRow | undefined }> {
+  const records: LlmCallRecord[] = [];
+  let outcome: StepOutcome;
+  try {
+    outcome = await produce((r) => records.push(r));
+  } catch (error) {
+    await hot.storeCalls(ledgerRows({ ...key, attempt, skillVersion: undefined }, records, errorText(error)));
+    throw error;
   }
-  const outcome = collected.result;
-  const usage = sumUsage(collected.records);
-  const stored = await storeStep(
-    deps.dbHandle.sql,
-    {
-      ...key,
-      status: outcome.status,
-      output: outcome.output,
-      skillName: outcome.skill?.name ?? null,
-      skillVersion: outcome.skill?.version ?? null,
-      model: outcome.model ?? null,
-      inputTokens: usage.input,
-      outputTokens: usage.output,
-      cacheReadTokens: usage.cacheRead,
-      cacheWriteTokens: usage.cacheWrite,
-      costUsd: sumCost(collected.records),
-      attempt,
-    },
-    ledgerRows({ ...key, attempt, skillVersion: outcome.skill?.version }, collected.records),
-  );
-  return { memo: !stored };
+  const usage = sumUsage(records);
+  const result = {
+    ...key,
+    status: outcome.status,
+    output: outcome.output,
+    skillName: outcome.skill?.name ?? null,
+    skillVersion: outcome.skill?.version ?? null,
+    model: outcome.model ?? null,
+    inputTokens: usage.input,
+    outputTokens: usage.output,
+    cacheReadTokens: usage.cacheRead,
+    cacheWriteTokens: usage.cacheWrite,
+    costUsd: sumCost(records),
+    attempt,
+  };
+  const storedAt = await hot.storeStep({ result, calls: ledgerRows({ ...key, attempt, skillVersion: outcome.skill?.version }, records) });
+  if (!storedAt) return { memo: true, row: undefined };
+  const { step, status, output, skillName, skillVersion, model } = result;
+  return { memo: false, row: { step, status, output, skillName, skillVersion, model, createdAt: storedAt } };
 }
 
 function sumUsage(records: LlmCallRecord[]): TokenUsage {

@@ -24,8 +24,7 @@ export function startWorkers(deps: Deps, concurrency = deps.config.concurrency):
     connection: deps.redis,
     queues: deps.queues,
     handlers: createHandlers(deps),
-    // Account roots do little I/O each; the llm queue is where the waiting is.
-    concurrency: { [QUEUES.run]: 2, [QUEUES.account]: Math.max(4, Math.ceil(concurrency / 2)), [QUEUES.llm]: concurrency },
+    concurrency: { [QUEUES.run]: 2, [QUEUES.llm]: concurrency },
     onFinalFailure: (job, name, error) => recordFinalFailure(deps, job, name, error),
     onError: (error) => deps.log.warn(`worker: ${error.message}`),
   });

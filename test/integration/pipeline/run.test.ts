@@ -169,13 +169,12 @@ describe('when a step job is duplicated after the run', () => {
     const [item] = await env.db.sql<Array<{ account_id: string; priority: number }>>`
       select account_id, priority from run_items where run_id = ${run.runId} order by priority desc limit 1`;
     const accountId = item?.account_id ?? '';
-    const queues = [deps.queues.run, deps.queues.account, deps.queues.llm];
+    const queues = [deps.queues.run, deps.queues.llm];
     const jobCounts = () => Promise.all(queues.map((q) => q.getJobCounts()));
     const steps = [
       [deps.queues.llm, 'research'],
       [deps.queues.llm, 'prioritize'],
       [deps.queues.llm, 'draft'],
-      [deps.queues.account, 'finalize'],
     ] as const;
     const stamps = () => Promise.all(steps.map(async ([q, step]) => (await q.getJob(stepJobId(run.runId, step, accountId)))?.timestamp));
     const before = { counts: await jobCounts(), stamps: await stamps(), calls: await callCount(run.runId) };

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { books, runs } from '../../../db/schema/index.ts';
 import { ZERO_USAGE } from '../../../src/llm/index.ts';
-import { recordCall } from '../../../src/run/call-ledger.ts';
+import { createHotPath } from '../../../src/run/hot-path.ts';
 import { runStep } from '../../../src/run/step.ts';
 import { createTestDb, type TestDb } from '../../support/db.ts';
 
@@ -20,7 +20,7 @@ afterAll(async () => db.drop());
 describe('when a step throws after a model call', () => {
   it('rethrows, ledgers the call with the error, and stores no result', async () => {
     const usage = { ...ZERO_USAGE, input: 1_200, output: 80 };
-    const failing = runStep({ dbHandle: { sql: db.sql } }, { runId, accountId, step: 'draft' }, 2, async () => {
+    const failing = runStep(createHotPath(db), { runId, accountId, step: 'draft' }, 2, async (recordCall) => {
       recordCall({ callKind: 'structured', model: 'claude-sonnet-5-5', status: 'invalid_output', usage, costUsd: 0.0048, durationMs: 12.4 });
       throw new Error('draft output rejected: recipient is do-not-contact');
     });

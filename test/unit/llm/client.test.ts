@@ -71,6 +71,19 @@ describe('onCall', () => {
     await rejection(client.message(hello));
     expect(records).toEqual([expect.objectContaining({ callKind: 'message', status: 'retryable', costUsd: 0 })]);
   });
+
+  it("also goes to the call's own onCall, success and failure alike, and only for that call", async () => {
+    let n = 0;
+    const { fetch } = scriptedFetch(() => (++n === 2 ? json({ type: 'error', error: { type: 'invalid_request_error', message: 'bad' } }, 400) : json(message([text('ok')]))));
+    const { client, records } = testClient(fetch);
+    const mine: unknown[] = [];
+    await client.message(hello, { onCall: (r) => mine.push(r) });
+    await rejection(client.structured({ ...hello, schema: Brief }, { onCall: (r) => mine.push(r) }));
+    await client.message(hello);
+    expect(records).toHaveLength(3);
+    expect(mine).toEqual([records[0], records[1]]);
+    expect(mine[1]).toMatchObject({ callKind: 'structured', status: 'unrecoverable' });
+  });
 });
 
 describe('structured', () => {

@@ -1,0 +1,52 @@
+/**
+ * The per-process front of ./hot-queries.ts: every read and write a run step makes goes through a
+ * group-committing batcher, so the jobs of one event-loop turn share a statement. Built once per
+ * process (src/deps.ts) over its Postgres handle.
+ */
+import type { DbHandle } from '../../db/client.ts';
+import type { Step } from '../../db/schema/index.ts';
+import { createBatcher } from './batcher.ts';
+import { createFinalizer, type FinalizeInput, type FinalizeResult } from './finalize.ts';
+import {
+  loadAccountSnapshots,
+  loadStepRowsMany,
+  storeCalls,
+  storeSteps,
+  type AccountSnapshotRows,
+  type LedgerRow,
+  type StepKeyRef,
+  type StepRow,
+  type StoreStepEntry,
+} from './hot-queries.ts';
+
+export type HotPath = {
+  /** The account, its contacts, activities, live memory and stored steps (a step's first read). */
+  snapshot(key: StepKeyRef): Promise<AccountSnapshotRows>;
+  /** The stored steps of one account in a run. */
+  steps(key: StepKeyRef): Promise<Map<Step, StepRow>>;
+  /** Stores a step's result with its ledger rows; when, or `undefined` when a duplicate stored it first. */
+  storeStep(entry: StoreStepEntry): Promise<Date | undefined>;
+  /** Ledger rows alone (a failed step's calls). Rare, so not batched. */
+  storeCalls(calls: LedgerRow[]): Promise<void>;
+  /** Memory, artifacts, review routing and `done`, in one transaction shared with the turn's other accounts. */
+  finalize(input: FinalizeInput): Promise<FinalizeResult>;
+};
+
+/** Statements stay small enough to plan and parse quickly; the pool serves several at once. */
+const MAX_BATCH = 64;
+
+export function createHotPath(handle: Pick<DbHandle, 'db' | 'sql'>): HotPath {
+  const { sql, db } = handle;
+  const stepKey = (k: StepKeyRef) => `${k.runId}/${k.accountId}`;
+  return {
+    snapshot: createBatcher((keys: StepKeyRef[]) => loadAccountSnapshots(sql, keys), { maxBatch: MAX_BATCH, maxInFlight: 2 }),
+    steps: createBatcher((keys: StepKeyRef[]) => loadStepRowsMany(sql, keys), { maxBatch: MAX_BATCH, maxInFlight: 2 }),
+    storeStep: createBatcher((entries: StoreStepEntry[]) => storeSteps(sql, entries), {
+      maxBatch: MAX_BATCH,
+      maxInFlight: 2,
+      keyOf: (e) => `${stepKey(e.result)}/${e.result.step}`,
+    }),
+    storeCalls: (calls) => storeCalls(sql, calls),
+    finalize: createFinalizer(db),
+  };
+}
