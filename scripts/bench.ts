@@ -93,8 +93,8 @@ async function main(): Promise<void> {
     const seconds = (performance.now() - started) / 1000;
     await workers.close();
     const summary = await summarizeRun(deps.db, runId);
-    // One run job plus four jobs per account (research, prioritize, draft, finalize).
-    const jobs = 1 + summary.accounts * 4;
+    // One run job plus three jobs per account (research, prioritize, draft + finalize).
+    const jobs = 1 + summary.accounts * 3;
     const result = {
       accounts: summary.accounts,
       bookrun: { seconds: round(seconds), jobs, jobsPerSecond: round(jobs / seconds), llmCalls: summary.llmCalls, failed: summary.failed },
