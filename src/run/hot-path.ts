@@ -32,18 +32,24 @@ export type HotPath = {
   finalize(input: FinalizeInput): Promise<FinalizeResult>;
 };
 
-/** Statements stay small enough to plan and parse quickly; the pool serves several at once. */
+/** Statements stay small enough to plan and parse quickly. */
 const MAX_BATCH = 64;
+/**
+ * One statement of each kind in flight per process: what arrives meanwhile waits for the next,
+ * so batches grow with load (measured at 4,000 accounts: ~12% less worker and Postgres CPU than
+ * two in flight, for a statement's latency more per step).
+ */
+const IN_FLIGHT = 1;
 
 export function createHotPath(handle: Pick<DbHandle, 'db' | 'sql'>): HotPath {
   const { sql, db } = handle;
   const stepKey = (k: StepKeyRef) => `${k.runId}/${k.accountId}`;
   return {
-    snapshot: createBatcher((keys: StepKeyRef[]) => loadAccountSnapshots(sql, keys), { maxBatch: MAX_BATCH, maxInFlight: 2 }),
-    steps: createBatcher((keys: StepKeyRef[]) => loadStepRowsMany(sql, keys), { maxBatch: MAX_BATCH, maxInFlight: 2 }),
+    snapshot: createBatcher((keys: StepKeyRef[]) => loadAccountSnapshots(sql, keys), { maxBatch: MAX_BATCH, maxInFlight: IN_FLIGHT }),
+    steps: createBatcher((keys: StepKeyRef[]) => loadStepRowsMany(sql, keys), { maxBatch: MAX_BATCH, maxInFlight: IN_FLIGHT }),
     storeStep: createBatcher((entries: StoreStepEntry[]) => storeSteps(sql, entries), {
       maxBatch: MAX_BATCH,
-      maxInFlight: 2,
+      maxInFlight: IN_FLIGHT,
       keyOf: (e) => `${stepKey(e.result)}/${e.result.step}`,
     }),
     storeCalls: (calls) => storeCalls(sql, calls),
