@@ -80,7 +80,8 @@ export async function rememberMany(db: DbOrTx, inputs: RememberItemsInput[], opt
     if (!options.locked) await lockAccounts(tx, accountIds);
     const rows = await tx.execute<LiveRow>(sql`
       select id, account_id, kind, key, content, source, observed_at, confidence, conflict_with from account_memory
-      where account_id in (select value::uuid from jsonb_array_elements_text(${ids}::jsonb)) and superseded_by is null
+      -- = any(array(…)): an index scan; a join against the JSON list planned as a full-table scan.
+      where account_id = any(array(select value::uuid from jsonb_array_elements_text(${ids}::jsonb))) and superseded_by is null
       -- Arrival order decides which row of a conflicting pair is the reference (see hygiene.ts).
       order by created_at, id`);
     const live = new Map<string, StoredMemory[]>();
@@ -93,7 +94,9 @@ export async function rememberMany(db: DbOrTx, inputs: RememberItemsInput[], opt
     const plans = parsed.map((p) => (p.items.length === 0 ? undefined : planRemember(live.get(p.accountId) ?? [], p.items, hygiene)));
     const inserts = parsed.flatMap((p, i) => (plans[i]?.inserts ?? []).map((row) => ({ ...row, accountId: p.accountId, runId: p.runId ?? null })));
     const updates = plans.flatMap((plan) => plan?.updates ?? []);
-    if (inserts.length > 0 || updates.length > 0) await tx.execute(writeStatement(inserts, updates));
+    if (inserts.length > 0 && updates.length > 0) await tx.execute(writeStatement(inserts, updates));
+    else if (inserts.length > 0) await tx.execute(insertStatement(inserts));
+    else if (updates.length > 0) await tx.execute(updateStatement(updates));
     return plans.map((plan) =>
       plan
         ? { inserted: plan.inserted, refreshed: plan.refreshed, superseded: plan.superseded, skipped: plan.skipped, conflicts: plan.conflicts }
@@ -114,13 +117,10 @@ type LiveRow = {
   conflict_with: string | null;
 };
 
-/**
- * One statement for every new and changed row of the batch. New rows get clock_timestamp() (not
- * now()) so rows of one statement keep their arrival order; foreign keys between the inserted and
- * updated rows are checked at the end of the statement, when both are in place.
- */
-function writeStatement(inserts: Array<PlannedInsert & { accountId: string; runId: string | null }>, updates: PlannedUpdate[]) {
-  const newRows = JSON.stringify(
+type NewRow = PlannedInsert & { accountId: string; runId: string | null };
+
+const newRowsJson = (inserts: NewRow[]) =>
+  JSON.stringify(
     inserts.map((r) => ({
       id: r.id,
       account_id: r.accountId,
@@ -135,17 +135,36 @@ function writeStatement(inserts: Array<PlannedInsert & { accountId: string; runI
       run_id: r.runId,
     })),
   );
-  const changed = JSON.stringify(
-    updates.map((u) => ({ id: u.id, observed_at: u.observedAt.toISOString(), confidence: u.confidence, superseded_by: u.supersededBy, conflict_with: u.conflictWith })),
-  );
-  return sql`with inserted as (
-      insert into account_memory (id, account_id, kind, key, content, source, observed_at, confidence, superseded_by, conflict_with, run_id, created_at)
-      select id, account_id, kind, key, content, source, observed_at, confidence, superseded_by, conflict_with, run_id, clock_timestamp()
-      from jsonb_to_recordset(${newRows}::jsonb) as x(id uuid, account_id uuid, kind text, key text, content text, source text,
-        observed_at timestamptz, confidence real, superseded_by uuid, conflict_with uuid, run_id text)
-      returning 1)
-    update account_memory as m
-    set observed_at = v.observed_at, confidence = v.confidence, superseded_by = v.superseded_by, conflict_with = v.conflict_with
-    from jsonb_to_recordset(${changed}::jsonb) as v(id uuid, observed_at timestamptz, confidence real, superseded_by uuid, conflict_with uuid)
-    where m.id = v.id`;
+
+const changedJson = (updates: PlannedUpdate[]) =>
+  JSON.stringify(updates.map((u) => ({ id: u.id, observed_at: u.observedAt.toISOString(), confidence: u.confidence, superseded_by: u.supersededBy, conflict_with: u.conflictWith })));
+
+/** New rows get clock_timestamp() (not now()) so rows of one statement keep their arrival order. */
+const insertSql = (json: string) => sql`
+  insert into account_memory (id, account_id, kind, key, content, source, observed_at, confidence, superseded_by, conflict_with, run_id, created_at)
+  select id, account_id, kind, key, content, source, observed_at, confidence, superseded_by, conflict_with, run_id, clock_timestamp()
+  from jsonb_to_recordset(${json}::jsonb) as x(id uuid, account_id uuid, kind text, key text, content text, source text,
+    observed_at timestamptz, confidence real, superseded_by uuid, conflict_with uuid, run_id text)`;
+
+/** The `= any(array(…))` filter lets the primary key find the rows instead of a scan of the table. */
+const updateSql = (json: string) => sql`
+  update account_memory as m
+  set observed_at = v.observed_at, confidence = v.confidence, superseded_by = v.superseded_by, conflict_with = v.conflict_with
+  from jsonb_to_recordset(${json}::jsonb) as v(id uuid, observed_at timestamptz, confidence real, superseded_by uuid, conflict_with uuid)
+  where m.id = v.id and m.id = any(array(select (e->>'id')::uuid from jsonb_array_elements(${json}::jsonb) e))`;
+
+function insertStatement(inserts: NewRow[]) {
+  return insertSql(newRowsJson(inserts));
+}
+
+function updateStatement(updates: PlannedUpdate[]) {
+  return updateSql(changedJson(updates));
+}
+
+/**
+ * Both in one statement; foreign keys between the inserted and updated rows are checked at the
+ * end of the statement, when both are in place.
+ */
+function writeStatement(inserts: NewRow[], updates: PlannedUpdate[]) {
+  return sql`with inserted as (${insertSql(newRowsJson(inserts))} returning 1) ${updateSql(changedJson(updates))}`;
 }

@@ -99,6 +99,8 @@ const FILE_STATEMENT = (items: string, rows: string) => sql`
     union all
     select r.id, r.run_id, r.account_id, r.reason, r.workflows, false from review_items r
     join k on r.run_id = k.run_id and r.account_id = k.account_id
+    -- Lets the unique index find the rows instead of a scan of every item.
+    where r.account_id = any(array(select k.account_id from k))
   ), audit as (
     insert into audit_log (actor, action, entity, entity_id, data)
     select 'system', 'review_item.created', 'review_item', ins.id::text,
@@ -174,7 +176,8 @@ export async function fileArtifactsMany(db: DbOrTx, inputs: FileArtifactsInput[]
       const again = await tx.execute<{ id: string; run_id: string; account_id: string; workflow: Workflow }>(sql`
         select a.id, a.run_id, a.account_id, a.workflow from artifacts a
         join jsonb_to_recordset(${JSON.stringify(partial.map((p) => ({ run_id: p.runId, account_id: p.accountId })))}::jsonb)
-          as k(run_id text, account_id uuid) on a.run_id = k.run_id and a.account_id = k.account_id`);
+          as k(run_id text, account_id uuid) on a.run_id = k.run_id and a.account_id = k.account_id
+        where a.account_id = any(array(select value::uuid from jsonb_array_elements_text(${JSON.stringify(partial.map((p) => p.accountId))}::jsonb)))`);
       for (const p of partial) stored.delete(keyOf(p.runId, p.accountId));
       for (const r of again) add(keyOf(r.run_id, r.account_id), r);
     }

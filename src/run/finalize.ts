@@ -54,7 +54,10 @@ export async function finalizeAccounts(db: Db, inputs: FinalizeInput[]): Promise
     await tx.execute(sql`
       update run_items r set status = 'done', tier = x.tier, finished_at = x.finished_at, error = null, failed_step = null
       from jsonb_to_recordset(${done}::jsonb) as x(run_id text, account_id uuid, tier text, finished_at timestamptz)
-      where r.run_id = x.run_id and r.account_id = x.account_id`);
+      where r.run_id = x.run_id and r.account_id = x.account_id
+        -- Lets the primary key find the rows instead of a scan of the run's items.
+        and r.run_id = any(array(select distinct e->>'run_id' from jsonb_array_elements(${done}::jsonb) e))
+        and r.account_id = any(array(select (e->>'account_id')::uuid from jsonb_array_elements(${done}::jsonb) e))`);
     return filed.map((f) => ({ reviewItemId: f.reviewItemId }));
   });
 }

@@ -25,5 +25,8 @@ export async function snapshotRunItems(db: Db, runId: string, bookId: string, no
     }
     await tx.update(runs).set({ accounts: sql`(select count(*) from ${runItems} where ${runItems.runId} = ${runId})` }).where(eq(runs.id, runId));
   });
+  // Thousands of rows just arrived: without fresh statistics the planner sends the run's
+  // per-batch updates through a scan of the run's items instead of the primary key.
+  await db.execute(sql`analyze run_items`);
   return scored.length;
 }
