@@ -100,7 +100,7 @@ const FILE_STATEMENT = (items: string, rows: string) => sql`
     select r.id, r.run_id, r.account_id, r.reason, r.workflows, false from review_items r
     join k on r.run_id = k.run_id and r.account_id = k.account_id
     -- Lets the unique index find the rows instead of a scan of every item.
-    where r.account_id = any(array(select k.account_id from k))
+    where r.run_id = any(array(select distinct k.run_id from k)) and r.account_id = any(array(select k.account_id from k))
   ), audit as (
     insert into audit_log (actor, action, entity, entity_id, data)
     select 'system', 'review_item.created', 'review_item', ins.id::text,
