@@ -3,8 +3,8 @@
  * The HTTP layer and the batch processor both answer model calls through it, so a batched
  * request is composed and billed exactly like a realtime one (at the batch tier).
  */
-import { createHash } from 'node:crypto';
 import { ApiError } from './api-error.ts';
+import { sha256 } from './digest.ts';
 import { FaultInjector } from './faults.ts';
 import type { StandinOptions } from './options.ts';
 import { promptSegments, totalTokens } from './prompt.ts';
@@ -15,6 +15,7 @@ import { draftResponse, finishMessage, type MessageObject } from './respond.ts';
 import { validateCountTokens, validateMessageCreate, type ApiVersion } from './validate.ts';
 
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+const ALPHABET_CODES = Buffer.from(ALPHABET, 'latin1');
 
 export type Clock = { now: () => number };
 
@@ -23,6 +24,8 @@ export class StandinEngine {
   private readonly cache: PromptCache;
   private readonly faults: FaultInjector;
   private counter = 0;
+  /** Made once: tsx names every arrow function it creates (a defineProperty per call). */
+  private readonly idFor = (prefix: string): string => this.nextId(prefix);
 
   constructor(
     readonly options: StandinOptions,
@@ -35,10 +38,10 @@ export class StandinEngine {
 
   /** Ids look like the API's (`msg_01…`, `toolu_01…`, `req_01…`) and repeat for a given seed. */
   nextId(prefix: string): string {
-    const digest = createHash('sha256').update(`${this.options.seed}:${++this.counter}`).digest();
-    let id = `${prefix}01`;
-    for (let i = 0; i < 22; i++) id += ALPHABET[(digest[i] ?? 0) % ALPHABET.length];
-    return id;
+    const digest = sha256(`${this.options.seed}:${++this.counter}`);
+    // Mapped in place and decoded once (the digest is ours), not built by 22 concatenations.
+    for (let i = 0; i < 22; i++) digest[i] = ALPHABET_CODES[(digest[i] ?? 0) % ALPHABET_CODES.length] ?? 48;
+    return `${prefix}01${digest.toString('latin1', 0, 22)}`;
   }
 
   /** A realtime call: validation, injected faults, rate limits, then the cache is charged. */
@@ -46,10 +49,9 @@ export class StandinEngine {
     const { request, model } = validateMessageCreate(body, version);
     const fault = this.faults.next();
     if (fault) throw fault;
-    const draft = draftResponse(request, model, { obedient: this.options.obedient, idFor: (p) => this.nextId(p) });
-    const segments = promptSegments(request);
-    const scope = keyScope(apiKey);
-    const preview = this.cache.apply(scope, model.id, model.minCacheTokens, segments, { dryRun: true });
+    const draft = draftResponse(request, model, { obedient: this.options.obedient, idFor: this.idFor });
+    const prompt = this.cache.hash(keyScope(apiKey), model.id, promptSegments(request));
+    const preview = this.cache.apply(prompt, model.minCacheTokens, { dryRun: true });
     const admission = this.limiter.admit({
       requests: 1,
       // Cache reads do not count toward ITPM on current models; writes do.
@@ -61,7 +63,7 @@ export class StandinEngine {
         headers: { 'retry-after': String(Math.max(1, Math.ceil(admission.retryAfterMs / 1000))) },
       });
     }
-    const usage = this.cache.apply(scope, model.id, model.minCacheTokens, segments);
+    const usage = this.cache.apply(prompt, model.minCacheTokens);
     return { request, message: finishMessage(request, draft, usage, { id: this.nextId('msg_'), tier: 'standard' }) };
   }
 
@@ -73,8 +75,8 @@ export class StandinEngine {
     const { request, model } = validateMessageCreate(params, version);
     const fault = this.faults.next();
     if (fault) throw new ApiError(fault.type === 'overloaded_error' ? 'overloaded_error' : 'api_error', fault.message);
-    const draft = draftResponse(request, model, { obedient: this.options.obedient, idFor: (p) => this.nextId(p) });
-    const usage = this.cache.apply(keyScope(apiKey), model.id, model.minCacheTokens, promptSegments(request));
+    const draft = draftResponse(request, model, { obedient: this.options.obedient, idFor: this.idFor });
+    const usage = this.cache.apply(this.cache.hash(keyScope(apiKey), model.id, promptSegments(request)), model.minCacheTokens);
     return finishMessage(request, draft, usage, { id: this.nextId('msg_'), tier: 'batch' });
   }
 
@@ -93,5 +95,14 @@ export class StandinEngine {
 
 /** Caches are per organization; the key itself never leaves this hash. */
 function keyScope(apiKey: string): string {
-  return createHash('sha256').update(apiKey).digest('base64url').slice(0, 16);
+  let scope = scopes.get(apiKey);
+  if (scope === undefined) {
+    scope = sha256(apiKey).toString('base64url').slice(0, 16);
+    // A fleet uses a handful of keys; the cap only stops a key-per-request client growing it.
+    if (scopes.size >= MAX_SCOPES) scopes.clear();
+    scopes.set(apiKey, scope);
+  }
+  return scope;
 }
+const scopes = new Map<string, string>();
+const MAX_SCOPES = 256;

@@ -13,9 +13,12 @@ type Bucket = { capacity: number; level: number };
 export class RateLimiter {
   private readonly buckets: Record<keyof Demand, Bucket>;
   private updatedAt: number;
+  private readonly limitTexts: { rpm: string; itpm: string; otpm: string; tokens: string };
+  /** Formatted reset times by epoch second; a handful of seconds are live at any time. */
+  private readonly isoSeconds = new Map<number, string>();
 
   constructor(
-    private readonly limits: Limits,
+    limits: Limits,
     private readonly now: () => number = Date.now,
   ) {
     this.buckets = {
@@ -24,6 +27,7 @@ export class RateLimiter {
       outputTokens: { capacity: limits.otpm, level: limits.otpm },
     };
     this.updatedAt = now();
+    this.limitTexts = { rpm: String(limits.rpm), itpm: String(limits.itpm), otpm: String(limits.otpm), tokens: String(Math.min(limits.itpm, limits.otpm)) };
   }
 
   /** Takes the demand from every bucket, or nothing if any bucket is short. */
@@ -49,37 +53,56 @@ export class RateLimiter {
     return { ok: true };
   }
 
-  /** The `anthropic-ratelimit-*` headers describing the buckets now. */
+  /** The `anthropic-ratelimit-*` headers describing the buckets now (asked twice per request). */
   headers(): Record<string, string> {
     this.refill();
     const now = this.now();
-    const reset = (b: Bucket) => new Date(now + Math.max(0, ((b.capacity - b.level) / b.capacity) * 60_000)).toISOString().replace(/\.\d{3}Z$/, 'Z');
     const { requests, inputTokens, outputTokens } = this.buckets;
-    const remaining = (b: Bucket) => String(Math.max(0, Math.floor(b.level)));
-    const tokensReset = [inputTokens, outputTokens].map(reset).sort().at(-1) ?? reset(inputTokens);
+    const inputReset = this.reset(now, inputTokens);
+    const outputReset = this.reset(now, outputTokens);
+    const limits = this.limitTexts;
     return {
-      'anthropic-ratelimit-requests-limit': String(this.limits.rpm),
-      'anthropic-ratelimit-requests-remaining': remaining(requests),
-      'anthropic-ratelimit-requests-reset': reset(requests),
-      'anthropic-ratelimit-input-tokens-limit': String(this.limits.itpm),
-      'anthropic-ratelimit-input-tokens-remaining': remaining(inputTokens),
-      'anthropic-ratelimit-input-tokens-reset': reset(inputTokens),
-      'anthropic-ratelimit-output-tokens-limit': String(this.limits.otpm),
-      'anthropic-ratelimit-output-tokens-remaining': remaining(outputTokens),
-      'anthropic-ratelimit-output-tokens-reset': reset(outputTokens),
+      'anthropic-ratelimit-requests-limit': limits.rpm,
+      'anthropic-ratelimit-requests-remaining': remaining(requests.level),
+      'anthropic-ratelimit-requests-reset': this.reset(now, requests),
+      'anthropic-ratelimit-input-tokens-limit': limits.itpm,
+      'anthropic-ratelimit-input-tokens-remaining': remaining(inputTokens.level),
+      'anthropic-ratelimit-input-tokens-reset': inputReset,
+      'anthropic-ratelimit-output-tokens-limit': limits.otpm,
+      'anthropic-ratelimit-output-tokens-remaining': remaining(outputTokens.level),
+      'anthropic-ratelimit-output-tokens-reset': outputReset,
       // The combined header reports the most restrictive of the token limits, as the API does.
-      'anthropic-ratelimit-tokens-limit': String(Math.min(this.limits.itpm, this.limits.otpm)),
-      'anthropic-ratelimit-tokens-remaining': String(Math.max(0, Math.floor(Math.min(inputTokens.level, outputTokens.level)))),
-      'anthropic-ratelimit-tokens-reset': tokensReset,
+      'anthropic-ratelimit-tokens-limit': limits.tokens,
+      'anthropic-ratelimit-tokens-remaining': remaining(Math.min(inputTokens.level, outputTokens.level)),
+      // The later of the two resets: the greater string, as sorting the pair and taking the last did.
+      'anthropic-ratelimit-tokens-reset': inputReset > outputReset ? inputReset : outputReset,
     };
+  }
+
+  /** When the bucket will be full again, as an ISO date-time to the second. */
+  private reset(now: number, b: Bucket): string {
+    const at = now + Math.max(0, ((b.capacity - b.level) / b.capacity) * 60_000);
+    // A Date holds whole milliseconds (truncated); the header drops them, so it changes once a
+    // second. Formatting a Date for every header of every response was a visible share of CPU.
+    const second = Math.floor(Math.trunc(at) / 1000);
+    let text = this.isoSeconds.get(second);
+    if (text === undefined) {
+      text = new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z');
+      if (this.isoSeconds.size >= 16) this.isoSeconds.clear();
+      this.isoSeconds.set(second, text);
+    }
+    return text;
   }
 
   private refill(): void {
     const now = this.now();
     const elapsed = Math.max(0, now - this.updatedAt);
     this.updatedAt = now;
-    for (const bucket of Object.values(this.buckets)) {
+    const { requests, inputTokens, outputTokens } = this.buckets;
+    for (const bucket of [requests, inputTokens, outputTokens]) {
       bucket.level = Math.min(bucket.capacity, bucket.level + (bucket.capacity * elapsed) / 60_000);
     }
   }
 }
+
+const remaining = (level: number): string => String(Math.max(0, Math.floor(level)));

@@ -3,8 +3,8 @@
  * a thinking block where the model always thinks, truncation at `max_tokens`, stop sequences,
  * and usage split into uncached input, cache writes and cache reads.
  */
-import { createHash } from 'node:crypto';
 import { compose, type ComposedBlock, type ComposeRequest, type PromptBlock, type PromptMessage } from './compose/index.ts';
+import { sha256 } from './digest.ts';
 import type { StandinModel } from './models.ts';
 import type { CacheUsage } from './prompt-cache.ts';
 import type { MessageCreate } from './request-schema.ts';
@@ -143,12 +143,12 @@ function earliest(text: string, stops: readonly string[]): { index: number; sequ
 }
 
 function signature(request: MessageCreate): string {
-  return createHash('sha256').update(JSON.stringify(request.messages)).digest('base64');
+  return sha256(JSON.stringify(request.messages)).toString('base64');
 }
 
 /** The wire request as the composer reads it: plain text, tool calls and flattened tool results. */
 export function toComposeRequest(request: Pick<MessageCreate, 'system' | 'messages' | 'tools' | 'tool_choice' | 'output_config'>, model: string, obedient: boolean): ComposeRequest {
-  const system = typeof request.system === 'string' ? request.system : (request.system ?? []).map((b) => b.text).join('\n\n');
+  const system = typeof request.system === 'string' ? request.system : joinSystem(request.system ?? []);
   const messages: PromptMessage[] = request.messages.map((m) => ({
     role: m.role,
     content:
@@ -176,3 +176,34 @@ export function toComposeRequest(request: Pick<MessageCreate, 'system' | 'messag
   if (schema) composeRequest.outputSchema = schema;
   return composeRequest;
 }
+
+/**
+ * System blocks joined with a blank line. A fleet sends the same few system prompts on every
+ * call: a recent join whose parts are equal (compared, not hashed) is returned as the very same
+ * string, which spares copying kilobytes per call and lets the composer's memo of the system
+ * prompt match it by identity.
+ */
+function joinSystem(blocks: readonly { text: string }[]): string {
+  if (blocks.length === 0) return '';
+  if (blocks.length === 1) return (blocks[0] as { text: string }).text;
+  for (let i = 0; i < recentJoins.length; i++) {
+    const join = recentJoins[i] as SystemJoin;
+    if (join.parts.length === blocks.length && join.parts.every((part, j) => part === blocks[j]?.text)) {
+      if (i > 0) recentJoins.unshift(...recentJoins.splice(i, 1));
+      return join.text;
+    }
+  }
+  const parts = blocks.map((b) => b.text);
+  const text = parts.join('\n\n');
+  if (text.length > MAX_JOIN_CHARS) return text;
+  recentJoins.unshift({ parts, text });
+  if (recentJoins.length > MAX_RECENT_JOINS) recentJoins.pop();
+  return text;
+}
+
+type SystemJoin = { parts: string[]; text: string };
+/** Most recently used first; a handful covers every agent step of a run. */
+const recentJoins: SystemJoin[] = [];
+const MAX_RECENT_JOINS = 8;
+/** Longer system prompts are not kept (bounds the memory held to 8 × 1M characters). */
+const MAX_JOIN_CHARS = 1024 * 1024;

@@ -4,6 +4,7 @@
  */
 import type { z } from 'zod';
 import { ApiError, invalid } from './api-error.ts';
+import { fastMessageCreate } from './fast-request.ts';
 import { findModel, type StandinModel } from './models.ts';
 import { CountTokens, MessageCreate, type ContentBlock, type MessageParam } from './request-schema.ts';
 
@@ -22,7 +23,8 @@ type Validated<T> = { request: T; model: StandinModel };
 
 export function validateMessageCreate(body: unknown, version: ApiVersion): Validated<MessageCreate> {
   rejectThread(body);
-  const request = parseWith(MessageCreate, body);
+  // The common text-only shape is checked by hand; anything else (and every error) goes to zod.
+  const request = fastMessageCreate(body) ?? parseWith(MessageCreate, body);
   const model = requireModel(request.model);
   if (version === '2026-10-21') {
     for (const field of ['temperature', 'top_p', 'top_k'] as const) {

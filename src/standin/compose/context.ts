@@ -3,7 +3,7 @@
  * directives, the assessment and the draft plan.
  */
 import type { ComposeRequest } from './types.ts';
-import type { Contact, Facts } from './facts.ts';
+import type { CiteFact, Contact, Facts } from './facts.ts';
 import { extractFacts, promptTexts } from './extract-facts.ts';
 import { createGuard, type Guard } from './guard.ts';
 import { findDirectives, noDirectives, type Directives } from './directives.ts';
@@ -14,7 +14,8 @@ import { planDraft, type DraftPlan, type Material } from './draft.ts';
 export type Ctx = Material & {
   obedient: boolean;
   plan: DraftPlan;
-  lastUserText: string;
+  /** The text of the last user turn (built on first call). */
+  lastUserText: () => string;
   /** True when the prompt holds at least one fact about an account. */
   hasFacts: boolean;
 };
@@ -33,10 +34,10 @@ export function buildContext(req: ComposeRequest, bodyMax?: number): Ctx {
   const guard = createGuard(directives.ignoreInstructions ? { ...raw, avoid: [] } : raw, req.obedient);
   const facts = safeFacts(raw, guard);
   // Answers never use more than a few dozen items, so filtering stops early (keeps huge prompts cheap).
-  const signals = takeUsable(facts.signals, (s) => s, guard, 20);
-  const citeable = takeUsable(facts.facts, (f) => f.text, guard, 50);
-  const factTexts = new Set(citeable.map((f) => f.text.toLowerCase()));
-  const notes = takeUsable(facts.notes, (n) => n, guard, 20, (n) => !factTexts.has(n.toLowerCase()));
+  const signals = takeUsable(facts.signals, asText, guard, 20);
+  const citeable = takeUsable(facts.facts, factText, guard, 50);
+  const factTexts = new Set(citeable.map(factText).map(lower));
+  const notes = takeUsable(facts.notes, asText, guard, 20, (n) => !factTexts.has(n.toLowerCase()));
   const recipient = pickRecipient(facts.contacts);
   const override: { tier?: Directives['tier']; score?: number } = {};
   if (directives.tier) override.tier = directives.tier;
@@ -44,20 +45,40 @@ export function buildContext(req: ComposeRequest, bodyMax?: number): Ctx {
   const assessment: Assessment = assess(facts, signals, override);
   const seed = `${facts.accountId ?? ''}|${facts.accountName ?? ''}|${req.model}`;
   const material: Material = { facts, guard, signals, citeable, notes, recipient, assessment, directives, system: req.system, seed };
-  const lastUserText = lastUser(req);
   const hasFacts =
     facts.accountName !== undefined || facts.accountId !== undefined || signals.length + citeable.length + notes.length + facts.contacts.length > 0 || facts.industry !== undefined;
-  return { ...material, obedient: req.obedient, plan: planDraft(material, bodyMax), lastUserText, hasFacts };
+  let lastUserText: string | undefined;
+  return {
+    ...material,
+    obedient: req.obedient,
+    plan: planDraft(material, bodyMax),
+    // Only free-text answers read it, and joining the last user turn copies the whole message.
+    lastUserText() {
+      return (lastUserText ??= lastUser(req));
+    },
+    hasFacts,
+  };
 }
 
-function takeUsable<T>(list: readonly T[], text: (item: T) => string, guard: Guard, max: number, keep: (t: string) => boolean = () => true): T[] {
+function takeUsable<T>(list: readonly T[], text: (item: T) => string, guard: Guard, max: number, keep?: (t: string) => boolean): T[] {
   const out: T[] = [];
   for (const item of list) {
     if (out.length >= max) break;
     const t = text(item);
-    if (keep(t) && guard.usable(t)) out.push(item);
+    if ((keep === undefined || keep(t)) && guard.usable(t)) out.push(item);
   }
   return out;
+}
+
+// Module-level accessors: closures made per call are allocated (and named by tsx) every request.
+function asText(s: string): string {
+  return s;
+}
+function factText(f: CiteFact): string {
+  return f.text;
+}
+function lower(s: string): string {
+  return s.toLowerCase();
 }
 
 /** First contact not marked do-not-contact, preferring one with an email address. */
@@ -70,18 +91,17 @@ function safeFacts(f: Facts, guard: Guard): Facts {
   const out: Facts = { ...f };
   for (const key of ['industry', 'stage', 'region', 'website', 'arrText'] as const) {
     const value = out[key];
-    if (value !== undefined && !guard.usable(value)) delete out[key];
+    // Cleared, not deleted: a delete would turn the object into a slow dictionary.
+    if (value !== undefined && !guard.usable(value)) out[key] = undefined;
   }
   for (const key of ['accountName', 'accountId'] as const) {
     const value = out[key];
-    if (value !== undefined && guard.injected(value)) delete out[key];
+    if (value !== undefined && guard.injected(value)) out[key] = undefined;
   }
   out.contacts = f.contacts.flatMap((c) => {
     if (guard.injected(c.name) || (c.email !== undefined && guard.injected(c.email))) return [];
     if (c.title === undefined || !guard.injected(c.title)) return [c];
-    const rest: Contact = { ...c };
-    delete rest.title;
-    return [rest];
+    return [{ ...c, title: undefined }];
   });
   return out;
 }

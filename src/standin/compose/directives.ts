@@ -103,12 +103,34 @@ const RULES: readonly Rule[] = [
 /** Phrases that are instructions whatever the surrounding text, beyond the obeyable ones. */
 const EXTRA = /\b(?:you are now|new instructions|system prompt|jailbreak|developer mode|do anything now)\b|\b(?:call|invoke|use|run|execute|trigger)\s+(?:the\s+)?[`'"]?[\w-]+[`'"]?\s+(?:tool|function)\b|\b(?:call|invoke|run|execute)\s+[a-z]+_[a-z_]+\b/i;
 
-/** The obeyable rules that also mark text as instruction-like (tool mentions need the stricter EXTRA form). */
-const INSTRUCTION_RULES = RULES.filter((_, i) => i !== 3 && i !== RULES.length - 1).map((r) => new RegExp(r.re.source, 'i'));
+/** Lower-case literals one of which occurs in any text EXTRA matches (its three alternatives need a phrase, `tool`/`function`, or `_`). */
+const EXTRA_WORDS: readonly string[] = ['you are now', 'new instructions', 'system prompt', 'jailbreak', 'developer mode', 'do anything now', 'tool', 'function', '_'];
 
-/** True when text reads like an instruction aimed at the model (never quoted by a default-mode answer). */
+/**
+ * The patterns that mark text as instruction-like (the obeyable rules, except tool mentions, which
+ * need the stricter EXTRA form), each with the literals one of which it cannot match without.
+ * Exported so a test can hold the prefilter to that promise.
+ */
+export const INSTRUCTION_RULES: readonly { words: readonly string[]; re: RegExp }[] = [
+  { words: EXTRA_WORDS, re: EXTRA },
+  ...RULES.filter((_, i) => i !== 3 && i !== RULES.length - 1).map((r) => ({ words: r.words, re: new RegExp(r.re.source, 'i') })),
+];
+
+/** Any literal of any instruction rule (case-insensitive, as the rules themselves are). */
+const ANY_WORD = new RegExp([...new Set(INSTRUCTION_RULES.flatMap((r) => r.words))].map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'i');
+
+/**
+ * True when text reads like an instruction aimed at the model (never quoted by a default-mode answer).
+ * Every fact, signal and contact field of every request goes through here, so each pattern is
+ * tried only when one of its literals occurs: the same answer, without running nine regexes on
+ * text that holds none of their words (the patterns are case-insensitive over ASCII literals, so
+ * a lower-cased `includes` can only let through more, never less).
+ */
 export function looksLikeInstruction(text: string): boolean {
-  return EXTRA.test(text) || INSTRUCTION_RULES.some((re) => re.test(text));
+  // Most texts hold none of the literals at all: one pass decides that.
+  if (!ANY_WORD.test(text)) return false;
+  const lower = text.toLowerCase();
+  return INSTRUCTION_RULES.some((rule) => rule.words.some((w) => lower.includes(w)) && rule.re.test(text));
 }
 
 /** An empty set of directives. */

@@ -47,21 +47,82 @@ const CTAS = [
 ] as const;
 const SIGNOFFS = ['Best regards', 'Thanks', 'Best'] as const;
 
-/** Plans the draft; `bodyMax` (from the output schema) drops fact sentences before anything is cut. */
+/**
+ * Plans the draft; `bodyMax` (from the output schema) drops fact sentences before anything is cut.
+ * Each part is written on first use: every part is a pure function of the material, and a
+ * research brief, a score or a draft each read only a few of them.
+ */
 export function planDraft(m: Material, bodyMax?: number): DraftPlan {
-  const recipientName = m.recipient && m.recipient.name !== '' && !isPlainEmail(m.recipient.name) ? firstName(m.recipient.name) : undefined;
-  const greeting = `${pick(['Hi', 'Hello'], `${m.seed}|greet`)} ${recipientName ?? 'there'},`;
-  const signoff = `${pick(SIGNOFFS, `${m.seed}|signoff`)},`;
-  const used = candidates(m, 2);
-  const resonated = m.facts.resonated.find((r) => m.guard.usable(r));
-  let withResonated = resonated !== undefined;
-  let body = composeBody(m, greeting, signoff, used, withResonated ? resonated : undefined);
-  while (bodyMax !== undefined && body.length > bodyMax && (used.length > 1 || withResonated)) {
-    if (withResonated) withResonated = false;
-    else used.pop();
-    body = composeBody(m, greeting, signoff, used, withResonated ? resonated : undefined);
+  return new LazyPlan(m, bodyMax);
+}
+
+class LazyPlan implements DraftPlan {
+  // Every part present from the start (one object shape, whatever is asked first).
+  private parts: Partial<Omit<DraftPlan, 'body' | 'used'>> = { greeting: undefined, signoff: undefined, subject: undefined, summary: undefined, rationale: undefined, nextStep: undefined, obeyed: undefined };
+  private bodyAndUsed: { body: string; used: UsedFact[] } | undefined;
+
+  constructor(
+    private readonly m: Material,
+    private readonly bodyMax: number | undefined,
+  ) {}
+
+  get greeting(): string {
+    return (this.parts.greeting ??= greetingLine(this.m));
   }
-  return { subject: subjectLine(m, used), body, summary: summary(m), rationale: rationale(m), nextStep: nextStep(m), greeting, signoff, used, obeyed: obedientLines(m) };
+
+  get signoff(): string {
+    return (this.parts.signoff ??= `${pick(SIGNOFFS, `${this.m.seed}|signoff`)},`);
+  }
+
+  get body(): string {
+    return this.draftBody().body;
+  }
+
+  get used(): UsedFact[] {
+    return this.draftBody().used;
+  }
+
+  get subject(): string {
+    return (this.parts.subject ??= subjectLine(this.m, this.used));
+  }
+
+  get summary(): string {
+    return (this.parts.summary ??= summary(this.m));
+  }
+
+  get rationale(): string {
+    return (this.parts.rationale ??= rationale(this.m));
+  }
+
+  get nextStep(): string {
+    return (this.parts.nextStep ??= nextStep(this.m));
+  }
+
+  get obeyed(): string[] {
+    return (this.parts.obeyed ??= obedientLines(this.m));
+  }
+
+  /** The body and the facts it uses, decided together (fitting the body drops facts). */
+  private draftBody(): { body: string; used: UsedFact[] } {
+    if (this.bodyAndUsed) return this.bodyAndUsed;
+    const { m, bodyMax, greeting, signoff } = this;
+    const used = candidates(m, 2);
+    const resonated = m.facts.resonated.find((r) => m.guard.usable(r));
+    let withResonated = resonated !== undefined;
+    let body = composeBody(m, greeting, signoff, used, withResonated ? resonated : undefined);
+    while (bodyMax !== undefined && body.length > bodyMax && (used.length > 1 || withResonated)) {
+      if (withResonated) withResonated = false;
+      else used.pop();
+      body = composeBody(m, greeting, signoff, used, withResonated ? resonated : undefined);
+    }
+    this.bodyAndUsed = { body, used };
+    return this.bodyAndUsed;
+  }
+}
+
+function greetingLine(m: Material): string {
+  const recipientName = m.recipient && m.recipient.name !== '' && !isPlainEmail(m.recipient.name) ? firstName(m.recipient.name) : undefined;
+  return `${pick(['Hi', 'Hello'], `${m.seed}|greet`)} ${recipientName ?? 'there'},`;
 }
 
 /** The first `n` sentences worth using: citeable facts first (so they can be cited), then signals, then notes. */

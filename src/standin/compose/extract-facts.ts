@@ -8,7 +8,8 @@ import type { ComposeRequest } from './types.ts';
 import { createFactsBuilder, type Facts, type FactsBuilder } from './facts.ts';
 import { readJsonFacts } from './extract-json.ts';
 import { readDates, readLineFacts } from './extract-lines.ts';
-import { findJsonValues } from './json-scan.ts';
+import { forEachJsonSource } from './json-scan.ts';
+import { TextMemo } from '../text-memo.ts';
 
 /** One piece of prompt text and who wrote it (`tool` = a tool result, i.e. untrusted data). */
 export type PromptText = { text: string; origin: 'system' | 'user' | 'assistant' | 'tool' };
@@ -30,7 +31,7 @@ export function promptTexts(req: ComposeRequest): PromptText[] {
 export function extractFacts(texts: readonly PromptText[]): Facts {
   const b = createFactsBuilder();
   // `Note:` lines in the system prompt are instructions, not account notes.
-  const system: FactsBuilder = { ...b, addNote: () => undefined };
+  const system: FactsBuilder = { ...b, addNote: ignoreNote };
   for (const { text, origin } of texts) {
     if (origin === 'system') {
       replay(systemOps(text), system);
@@ -41,45 +42,87 @@ export function extractFacts(texts: readonly PromptText[]): Facts {
   return b.done();
 }
 
+function ignoreNote(): void {}
+
 function scan(text: string, target: FactsBuilder): void {
   const body = stripExamples(text);
-  for (const value of findJsonValues(body)) readJsonFacts(value, target);
+  forEachJsonSource(body, (source) => {
+    let value: unknown;
+    try {
+      value = JSON.parse(source);
+    } catch {
+      return false;
+    }
+    readJsonFacts(value, target);
+    return true;
+  });
   readLineFacts(body, target);
   readDates(body, target);
 }
 
-type BuilderOp = { method: keyof FactsBuilder; args: unknown[] };
+/** One recorded builder call; `shared` args are all primitives, so a replay may pass them as they are. */
+type BuilderOp = { method: keyof FactsBuilder; args: unknown[]; shared: boolean };
 
 /**
+ * Scans are recorded as the builder calls they make and replayed, which gives the same facts in
+ * the same order as scanning again (a scan only calls the builder, it never reads it back).
+ *
  * A system prompt is usually identical across thousands of requests (that is what makes it
- * cacheable), and scanning it dominated the stand-in's CPU. Its scan is recorded once as the
- * builder calls it makes and replayed per request, which gives the same facts in the same order.
+ * cacheable), and scanning it dominated the stand-in's CPU. Keyed without hashing the whole
+ * text: see TextMemo (a Map lookup hashed all 10+ KB per call).
  */
-const systemScans = new Map<string, BuilderOp[]>();
-const MAX_SYSTEM_SCANS = 64;
+const systemScans = new TextMemo<BuilderOp[]>(64, 16 * 1024 * 1024);
 
 function systemOps(text: string): BuilderOp[] {
-  const cached = systemScans.get(text);
-  if (cached) return cached;
-  const ops: BuilderOp[] = [];
-  const recorder = new Proxy({} as FactsBuilder, {
-    get: (_target, method: string) => (...args: unknown[]) => {
+  let ops = systemScans.get(text);
+  if (!ops) {
+    ops = record((recorder) => scan(text, recorder));
+    systemScans.set(text, ops);
+  }
+  return ops;
+}
+
+/** Where the recorder appends; swapped per recording. */
+let recording: BuilderOp[] = [];
+
+/** A builder that only records its calls, one method per builder method. */
+const RECORDER = Object.fromEntries(
+  (Object.keys(createFactsBuilder()) as (keyof FactsBuilder)[]).map((method) => [
+    method,
+    (...args: unknown[]) => {
       if (method === 'done') throw new Error('a scan never finishes the builder');
-      ops.push({ method: method as keyof FactsBuilder, args: structuredClone(args) });
+      const shared = args.every((a) => typeof a !== 'object' || a === null);
+      recording.push({ method, args: shared ? args : args.map(copyArg), shared });
     },
-  });
-  scan(text, recorder);
-  if (systemScans.size >= MAX_SYSTEM_SCANS) systemScans.clear();
-  systemScans.set(text, ops);
+  ]),
+) as FactsBuilder;
+
+function record(run: (recorder: FactsBuilder) => void): BuilderOp[] {
+  const outer = recording;
+  const ops: BuilderOp[] = [];
+  recording = ops;
+  try {
+    run(RECORDER);
+  } finally {
+    recording = outer;
+  }
   return ops;
 }
 
 function replay(ops: readonly BuilderOp[], target: FactsBuilder): void {
   for (const op of ops) {
     const fn = target[op.method] as (...args: unknown[]) => unknown;
-    // Builders may keep argument objects; each replay gets its own copy.
-    fn(...structuredClone(op.args));
+    // Builders may keep argument objects; each replay gets its own copy (primitives need none,
+    // and cloning them was most of the replay's cost).
+    fn(...(op.shared ? op.args : op.args.map(copyArg)));
   }
+}
+
+/** A replay's own copy of a recorded argument: flat records (contacts) by spreading, the rest cloned. */
+function copyArg(arg: unknown): unknown {
+  if (typeof arg !== 'object' || arg === null) return arg;
+  if (Array.isArray(arg) || Object.values(arg).some((v) => typeof v === 'object' && v !== null)) return structuredClone(arg);
+  return { ...arg };
 }
 
 /** Removes `<example>…</example>` and `<examples>…</examples>` blocks. */

@@ -51,22 +51,33 @@ function walk(value: unknown, parentKey: string, b: FactsBuilder, depth: number)
   }
   if (!isRecord(value)) return;
   const obj = normalised(value);
-  readCiteable(obj, b);
-  if (readMemoryItem(obj, b)) return;
+  const kind = obj.get('kind') ?? obj.get('category') ?? obj.get('type');
+  readCiteable(obj, kind, b);
+  if (readMemoryItem(obj, kind, b)) return;
   const isAccount = KEYS.accountObject.has(parentKey) || (typeof obj.get('name') === 'string' && hasAccountMarker(obj));
   if (isAccount) {
     b.setScalar('accountName', obj.get('name') ?? obj.get('accountname'));
     b.setScalar('accountId', obj.get('id') ?? obj.get('accountid'));
   }
-  obj.keys.forEach((key, i) => {
-    const v = obj.get(key);
-    if (obj.keys.indexOf(key) !== i || readKnownKey(key, v, b)) return;
+  const { keys } = obj;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    // A key spelled twice (`accountId` and `account_id`) is read once, with its first value.
+    if (keys.indexOf(key) !== i) continue;
+    const v = obj.at(i);
+    if (readKnownKey(key, v, b)) continue;
     if (typeof v === 'object' && v !== null) walk(v, key, b, depth + 1);
-  });
+  }
 }
+
+/** Every key `readKnownKey` recognises: one lookup settles the common unrecognised key. */
+const KNOWN_KEYS: ReadonlySet<string> = new Set(
+  (['accountName', 'accountId', 'industry', 'stage', 'region', 'website', 'arr', 'employees', 'tier', 'score', 'signals', 'contacts', 'avoid', 'resonated', 'notes'] as const).flatMap((k) => [...KEYS[k]]).concat('account'),
+);
 
 /** Handles one recognised key; returns true when the value needs no further walking. */
 function readKnownKey(key: string, v: unknown, b: FactsBuilder): boolean {
+  if (!KNOWN_KEYS.has(key)) return false;
   if ((KEYS.accountName.has(key) || key === 'account') && typeof v === 'string') b.setScalar('accountName', v);
   else if (KEYS.accountId.has(key)) b.setScalar('accountId', v);
   else if (KEYS.industry.has(key)) b.setScalar('industry', v);
@@ -86,7 +97,13 @@ function readKnownKey(key: string, v: unknown, b: FactsBuilder): boolean {
     return typeof v === 'string'; // objects may still hold citeable facts
   } else return false;
   // Signals may carry ids (citeable); everything else is fully read.
-  if (KEYS.signals.has(key) && Array.isArray(v)) for (const item of v) if (isRecord(item)) readCiteable(normalised(item), b);
+  if (KEYS.signals.has(key) && Array.isArray(v)) {
+    for (const item of v) {
+      if (!isRecord(item)) continue;
+      const o = normalised(item);
+      readCiteable(o, o.get('kind') ?? o.get('category') ?? o.get('type'), b);
+    }
+  }
   return true;
 }
 
@@ -95,21 +112,31 @@ function hasAccountMarker(obj: NObj): boolean {
   return false;
 }
 
-function readCiteable(obj: NObj, b: FactsBuilder): void {
+/** `kind` is the record's `kind ?? category ?? type`. */
+function readCiteable(obj: NObj, kind: unknown, b: FactsBuilder): void {
   let id: unknown;
-  for (const k of KEYS.factId) if (id === undefined) id = obj.get(k);
+  for (const k of FACT_ID_KEYS) {
+    id = obj.get(k);
+    if (id !== undefined) break;
+  }
   if (id === undefined) return;
   let text: unknown;
-  for (const k of KEYS.factText) if (typeof text !== 'string') text = obj.get(k);
-  const kind = obj.get('kind') ?? obj.get('category') ?? obj.get('type');
+  for (const k of FACT_TEXT_KEYS) {
+    text = obj.get(k);
+    if (typeof text === 'string') break;
+  }
   // Preferences (what to avoid, what resonated) are memory, not citeable facts about the account.
   if (typeof text !== 'string' || isAvoidKind(kind) || isResonatedKind(kind)) return;
   b.addFact(id, text, obj.get('source'));
 }
 
-/** `{kind: 'avoid' | 'resonated' | …, content}` memory items. */
-function readMemoryItem(obj: NObj, b: FactsBuilder): boolean {
-  const kind = obj.get('kind') ?? obj.get('category') ?? obj.get('type');
+// The vocabularies above as arrays, in the same order, for the per-record loops.
+const FACT_ID_KEYS: readonly string[] = [...KEYS.factId];
+const FACT_TEXT_KEYS: readonly string[] = [...KEYS.factText];
+const DNC_KEYS: readonly string[] = [...KEYS.dnc];
+
+/** `{kind: 'avoid' | 'resonated' | …, content}` memory items; `kind` as for readCiteable. */
+function readMemoryItem(obj: NObj, kind: unknown, b: FactsBuilder): boolean {
   const content = obj.get('content') ?? obj.get('text');
   if (typeof kind !== 'string' || typeof content !== 'string') return false;
   const k = normKey(kind);
@@ -136,26 +163,28 @@ function readContact(item: unknown, b: FactsBuilder): void {
   }
   if (!isRecord(item)) return;
   const o = normalised(item);
-  const str = (...keys: string[]): string | undefined => {
-    for (const k of keys) {
-      const v = o.get(k);
-      if (typeof v === 'string' && v.trim() !== '') return v;
-    }
-    return undefined;
-  };
-  const first = str('firstname', 'first', 'givenname');
-  const last = str('lastname', 'last', 'surname', 'familyname');
-  const name = str('name', 'fullname', 'contactname') ?? [first, last].filter(Boolean).join(' ');
-  const status = `${str('status', 'contactstatus', 'emailstatus') ?? ''}`.toLowerCase();
-  const flagged = [...KEYS.dnc].some((k) => truthy(o.get(k))) || /do.?not.?contact|\bdnc\b|opted.?out|unsubscribed|suppressed/.test(status);
+  const first = nonBlank(o, 'firstname', 'first', 'givenname');
+  const last = nonBlank(o, 'lastname', 'last', 'surname', 'familyname');
+  const name = nonBlank(o, 'name', 'fullname', 'contactname') ?? [first, last].filter(Boolean).join(' ');
+  const status = `${nonBlank(o, 'status', 'contactstatus', 'emailstatus') ?? ''}`.toLowerCase();
+  const flagged = DNC_KEYS.some((k) => truthy(o.get(k))) || /do.?not.?contact|\bdnc\b|opted.?out|unsubscribed|suppressed/.test(status);
   const id = o.get('id') ?? o.get('contactid');
   const contact: Parameters<FactsBuilder['addContact']>[0] = { name, doNotContact: flagged };
-  const email = str('email', 'emailaddress', 'workemail');
-  const title = str('title', 'role', 'jobtitle', 'position');
+  const email = nonBlank(o, 'email', 'emailaddress', 'workemail');
+  const title = nonBlank(o, 'title', 'role', 'jobtitle', 'position');
   if (email) contact.email = email;
   if (title) contact.title = title;
   if (typeof id === 'string' || typeof id === 'number') contact.id = String(id);
   b.addContact(contact);
+}
+
+/** The first of `keys` holding a non-blank string. */
+function nonBlank(o: NObj, ...keys: string[]): string | undefined {
+  for (const k of keys) {
+    const v = o.get(k);
+    if (typeof v === 'string' && v.trim() !== '') return v;
+  }
+  return undefined;
 }
 
 function truthy(v: unknown): boolean {
@@ -178,17 +207,30 @@ function textOf(item: unknown, keys: readonly string[]): string | undefined {
   return undefined;
 }
 
-/** An object viewed through normalised keys (first spelling wins). Arrays, not Maps: records are small. */
-type NObj = { get(key: string): unknown; keys: readonly string[] };
+/**
+ * An object viewed through normalised keys (first spelling wins). Arrays, not Maps: records are
+ * small. A class rather than a closure per record: every JSON object of every prompt gets one.
+ */
+class NObj {
+  readonly keys: readonly string[];
+  private readonly raw: readonly string[];
+
+  constructor(private readonly obj: Record<string, unknown>) {
+    this.raw = Object.keys(obj);
+    this.keys = this.raw.map(normKey);
+  }
+
+  get(key: string): unknown {
+    const i = this.keys.indexOf(key);
+    return i < 0 ? undefined : this.obj[this.raw[i] ?? ''];
+  }
+
+  /** The value of the i-th key. */
+  at(i: number): unknown {
+    return this.obj[this.raw[i] ?? ''];
+  }
+}
 
 function normalised(obj: Record<string, unknown>): NObj {
-  const raw = Object.keys(obj);
-  const keys = raw.map(normKey);
-  return {
-    keys,
-    get(key: string): unknown {
-      const i = keys.indexOf(key);
-      return i < 0 ? undefined : obj[raw[i] ?? ''];
-    },
-  };
+  return new NObj(obj);
 }

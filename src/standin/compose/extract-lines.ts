@@ -180,9 +180,13 @@ export function contactFromText(text: string): Contact | undefined {
 
 /** Adds ISO dates and date-times found anywhere in `text`. */
 export function readDates(text: string, b: FactsBuilder): void {
+  // An exec loop on the shared global regex (DATE_RE never matches empty): matchAll clones the
+  // regex and allocates an iterator per call.
+  DATE_RE.lastIndex = 0;
   let count = 0;
-  for (const m of text.matchAll(DATE_RE)) {
+  for (let m = DATE_RE.exec(text); m; m = DATE_RE.exec(text)) {
     b.addDate(m[0]);
-    if (++count >= 20) return;
+    if (++count >= 20) break;
   }
+  DATE_RE.lastIndex = 0;
 }

@@ -5,6 +5,7 @@
  */
 import type { CiteFact, Contact } from './facts.ts';
 import type { Ctx } from './context.ts';
+import type { Constraints } from './schema-util.ts';
 import type { JsonSchema } from './types.ts';
 import { classifyKey, type RecordKind, type Role } from './key-roles.ts';
 import { asSentence, formatMoney, hash32, humanizeKey, normKey } from './text-util.ts';
@@ -17,6 +18,17 @@ export type Item =
   | { kind: 'text'; text: string }
   | { kind: 'account' };
 
+/**
+ * An item with every field present (undefined where its kind has none): one object shape for all
+ * kinds keeps the generator's reads of `item.kind`, `item.text`, … monomorphic.
+ */
+export function makeItem(item: Item): Item {
+  return Object.assign({ kind: item.kind, text: undefined, fact: undefined, claim: undefined, contact: undefined, asRecipient: undefined }, item) as Item;
+}
+
+/** An object schema's properties (raw key, normalised key, schema) and required names. */
+export type ObjectShape = { props: readonly (readonly [string, string, unknown])[]; required: ReadonlySet<unknown> };
+
 /** Where the generator stands in the schema. */
 export type Frame = {
   root: JsonSchema;
@@ -26,9 +38,12 @@ export type Frame = {
   record: RecordKind;
   item: Item | undefined;
   depth: number;
-  index?: number;
-  /** Values generated so far, shared by the whole answer (caps pathological nested-array schemas). */
-  budget: { nodes: number };
+  index: number | undefined;
+  /**
+   * Shared by the whole answer: values generated so far (caps pathological nested-array
+   * schemas), and what was read from each schema node (array items revisit the same nodes).
+   */
+  budget: { nodes: number; objects: WeakMap<JsonSchema, ObjectShape>; constraints: WeakMap<JsonSchema, Constraints> };
 };
 
 /** The role of the field the frame points at. */

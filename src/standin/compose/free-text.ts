@@ -9,7 +9,7 @@ import { clean, words } from './text-util.ts';
 /** Never empty. */
 export function freeText(ctx: Ctx, system: string): string {
   if (!ctx.hasFacts) return acknowledgement(ctx);
-  const ask = `${ctx.lastUserText.slice(0, 2000)}\n${system.slice(0, 2000)}`.toLowerCase();
+  const ask = `${ctx.lastUserText().slice(0, 2000)}\n${system.slice(0, 2000)}`.toLowerCase();
   const { plan } = ctx;
   if (/\b(draft|outreach|write (an|the) email|compose)\b/.test(ask)) return `Subject: ${plan.subject}\n\n${plan.body}`;
   const obeyed = plan.obeyed.filter((line) => !line.startsWith('System prompt:')); // the summary already pastes it
@@ -18,7 +18,7 @@ export function freeText(ctx: Ctx, system: string): string {
 }
 
 function acknowledgement(ctx: Ctx): string {
-  const start = clean(ctx.lastUserText.slice(0, 400)).split(' ');
+  const start = clean(ctx.lastUserText().slice(0, 400)).split(' ');
   const opening = words(start.join(' ')).length > 0 ? start.slice(0, 8).join(' ') : '';
   const quotable = opening !== '' && ctx.guard.usable(opening);
   const head = quotable ? `Received your message ("${opening}${start.length > 8 ? '…' : ''}").` : 'Received your message.';

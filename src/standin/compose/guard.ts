@@ -29,7 +29,8 @@ const LEAD_IN = /^(?:please\s+)?(?:do not|don't|dont|never|avoid|no)\s+(?:mentio
 
 /** Builds the guard for one request. Words of the account name never count as avoid words. */
 export function createGuard(facts: Facts, obedient: boolean): Guard {
-  const nameWords = new Set(words(facts.accountName ?? '').map(stem));
+  // Only avoid items need the name's words (most prompts have none).
+  const nameWords = facts.avoid.length > 0 ? new Set(words(facts.accountName ?? '').map(stem)) : new Set<string>();
   const phrases: string[] = [];
   const stems = new Set<string>();
   for (const item of facts.avoid) {
@@ -43,23 +44,32 @@ export function createGuard(facts: Facts, obedient: boolean): Guard {
     }
   }
 
-  const hitsAvoid = (text: string): boolean => {
-    if (phrases.length === 0 && stems.size === 0) return false;
-    const lower = text.toLowerCase();
-    if (phrases.some((p) => lower.includes(p))) return true;
-    return words(lower).some((w) => stems.has(stem(w)));
+  // Method shorthand, not arrow constants: tsx names every such arrow with a defineProperty
+  // call, four per request here.
+  const guard: Guard = {
+    hitsAvoid(text: string): boolean {
+      if (phrases.length === 0 && stems.size === 0) return false;
+      const lower = text.toLowerCase();
+      if (phrases.some((p) => lower.includes(p))) return true;
+      return words(lower).some((w) => stems.has(stem(w)));
+    },
+    injected(text: string): boolean {
+      return !obedient && looksLikeInstruction(text);
+    },
+    usable(text: string): boolean {
+      return !guard.hitsAvoid(text) && !guard.injected(text);
+    },
+    scrub(text: string): string {
+      return text
+        .split('\n')
+        .map((line) => {
+          const kept = (line.match(SENTENCE_RE) ?? []).filter((s) => s.trim() === '' || !guard.hitsAvoid(s));
+          return kept.join('').trim();
+        })
+        .join('\n')
+        .replace(/\n{3,}/g, '\n\n')
+        .trim();
+    },
   };
-  const injected = (text: string): boolean => !obedient && looksLikeInstruction(text);
-  const usable = (text: string): boolean => !hitsAvoid(text) && !injected(text);
-  const scrub = (text: string): string =>
-    text
-      .split('\n')
-      .map((line) => {
-        const kept = (line.match(SENTENCE_RE) ?? []).filter((s) => s.trim() === '' || !hitsAvoid(s));
-        return kept.join('').trim();
-      })
-      .join('\n')
-      .replace(/\n{3,}/g, '\n\n')
-      .trim();
-  return { hitsAvoid, injected, usable, scrub };
+  return guard;
 }

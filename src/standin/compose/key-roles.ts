@@ -90,8 +90,25 @@ const ROWS: readonly Row[] = [
   ['count', [], ['count']],
 ];
 
-/** Classifies a normalised key in the given record context. */
+/**
+ * Classifies a normalised key in the given record context. Memoized: the schema walk asks for
+ * the role of every property several times, and each answer scans the whole table.
+ */
 export function classifyKey(key: string, record: RecordKind): Role {
+  const memo = ROLE_MEMO[record];
+  let role = memo.get(key);
+  if (role === undefined) {
+    role = classify(key, record);
+    // Keys come from request schemas; the cap keeps a hostile stream of them from growing it.
+    if (memo.size >= 4096) memo.clear();
+    memo.set(key, role);
+  }
+  return role;
+}
+
+const ROLE_MEMO: Record<RecordKind, Map<string, Role>> = { fact: new Map(), contact: new Map(), signal: new Map(), account: new Map(), text: new Map(), none: new Map() };
+
+function classify(key: string, record: RecordKind): Role {
   const fromRecord = match(RECORD_ROWS[record], key);
   if (fromRecord) return fromRecord;
   if (key.startsWith('has') && key.length > 3) return 'has';

@@ -7,9 +7,9 @@ import type { Ctx } from './context.ts';
 import type { CiteFact } from './facts.ts';
 import type { JsonSchema } from './types.ts';
 import type { RecordKind, Role } from './key-roles.ts';
-import { constraintsOf, isNullSchema, mergeAllOf, resolveRef, typesOf } from './schema-util.ts';
+import { constraintsOf, isNullSchema, mergeAllOf, resolveRef, typesOf, type Constraints } from './schema-util.ts';
 import { fitFormat, fitNumber, fitString } from './fit.ts';
-import { booleanFor, copyList, fallbackString, isFactBacked, numberFor, pickEnum, roleOf, stringFor, type Frame, type Item } from './field-values.ts';
+import { booleanFor, copyList, fallbackString, isFactBacked, makeItem, numberFor, pickEnum, roleOf, stringFor, type Frame, type Item, type ObjectShape } from './field-values.ts';
 import { asSentence, isRecord, normKey } from './text-util.ts';
 
 const SOFT_DEPTH = 8; // deeper than this only required properties and minimum array lengths
@@ -21,7 +21,9 @@ const FORMATS = new Set(['date-time', 'time', 'date', 'duration', 'email', 'host
 
 /** A value for `schema`; `key` names the field when the schema is a single property (tool arguments). */
 export function fillSchema(schema: JsonSchema, ctx: Ctx, key = '', root: JsonSchema = schema): unknown {
-  return gen(schema, { root, ctx, rawKey: key, key: normKey(key), record: 'none', item: undefined, depth: 0, budget: { nodes: 0 } });
+  // Every frame is built with the same fields in the same order (index included), so the
+  // generator's property reads stay monomorphic.
+  return gen(schema, { root, ctx, rawKey: key, key: normKey(key), record: 'none', item: undefined, depth: 0, index: undefined, budget: { nodes: 0, objects: new WeakMap(), constraints: new WeakMap() } });
 }
 
 function gen(input: unknown, f: Frame): unknown {
@@ -81,29 +83,52 @@ function chooseVariant(variants: readonly JsonSchema[], f: Frame): JsonSchema | 
 }
 
 function genObject(s: JsonSchema, f: Frame): Record<string, unknown> {
-  const props = isRecord(s['properties']) ? s['properties'] : {};
-  const required = new Set(Array.isArray(s['required']) ? s['required'] : []);
+  const { props, required } = objectShape(s, f);
   const { record, item } = childRecord(f);
   const out: Record<string, unknown> = {};
-  for (const [rawKey, propSchema] of Object.entries(props)) {
+  for (const [rawKey, key, propSchema] of props) {
     if ((f.depth >= SOFT_DEPTH || f.budget.nodes > NODE_BUDGET) && !required.has(rawKey)) continue;
-    out[rawKey] = gen(propSchema, { root: f.root, ctx: f.ctx, rawKey, key: normKey(rawKey), record, item, depth: f.depth + 1, budget: f.budget });
+    out[rawKey] = gen(propSchema, { root: f.root, ctx: f.ctx, rawKey, key, record, item, depth: f.depth + 1, index: undefined, budget: f.budget });
   }
   return out;
+}
+
+/** The node's properties and required names, read once per answer (array items repeat them). */
+function objectShape(s: JsonSchema, f: Frame): ObjectShape {
+  let shape = f.budget.objects.get(s);
+  if (!shape) {
+    const props = isRecord(s['properties']) ? s['properties'] : {};
+    shape = {
+      props: Object.entries(props).map(([rawKey, schema]) => [rawKey, normKey(rawKey), schema] as const),
+      required: new Set(Array.isArray(s['required']) ? s['required'] : []),
+    };
+    f.budget.objects.set(s, shape);
+  }
+  return shape;
+}
+
+/** The node's constraints, read once per answer. */
+function constraints(s: JsonSchema, f: Frame): Constraints {
+  let c = f.budget.constraints.get(s);
+  if (!c) {
+    c = constraintsOf(s);
+    f.budget.constraints.set(s, c);
+  }
+  return c;
 }
 
 /** An object's fields read as a fact, contact, account or signal record when that is what it is. */
 function childRecord(f: Frame): { record: RecordKind; item: Item | undefined } {
   if (f.item) return { record: f.item.kind, item: f.item };
   const role = roleOf(f);
-  if (role === 'recipient' || role === 'recipientName') return { record: 'contact', item: { kind: 'contact', contact: f.ctx.recipient, asRecipient: true } };
-  if (role === 'account') return { record: 'account', item: { kind: 'account' } };
+  if (role === 'recipient' || role === 'recipientName') return { record: 'contact', item: makeItem({ kind: 'contact', contact: f.ctx.recipient, asRecipient: true }) };
+  if (role === 'account') return { record: 'account', item: makeItem({ kind: 'account' }) };
   return { record: 'none', item: undefined };
 }
 
 function genArray(s: JsonSchema, f: Frame): unknown[] {
   if (s['items'] === undefined) return [];
-  const c = constraintsOf(s);
+  const c = constraints(s, f);
   const itemSchema = resolveRef(s['items'], f.root);
   const objectItems = itemIsObject(itemSchema, f);
   const seeds = seedsFor(roleOf(f), f, objectItems);
@@ -114,7 +139,7 @@ function genArray(s: JsonSchema, f: Frame): unknown[] {
   const out: unknown[] = [];
   for (let i = 0; i < n; i++) {
     const seed = seeds && seeds.length > 0 ? seeds[i % seeds.length] : undefined;
-    out.push(gen(itemSchema, { ...f, item: seed ?? f.item, depth: f.depth + 1, index: i }));
+    out.push(gen(itemSchema, { root: f.root, ctx: f.ctx, rawKey: f.rawKey, key: f.key, record: f.record, item: seed ?? f.item, depth: f.depth + 1, index: i, budget: f.budget }));
   }
   return out;
 }
@@ -127,22 +152,19 @@ function itemIsObject(schema: JsonSchema, f: Frame): boolean {
 /** The elements an array is built from; undefined = a generic array (one generated element). */
 function seedsFor(role: Role, f: Frame, objectItems: boolean): Item[] | undefined {
   const { ctx } = f;
-  const text = (t: string): Item => ({ kind: 'text', text: t });
-  const factItems = (facts: readonly { fact: CiteFact; claim: string }[]): Item[] =>
-    objectItems ? facts.map((x) => ({ kind: 'fact', ...x })) : facts.map((x) => text(/^(sources|references|citations|citedfacts|factids)$/.test(f.key) || f.key.endsWith('ids') ? x.fact.id : f.key === 'claims' ? x.claim : x.fact.text));
   switch (role) {
     case 'citations': {
       const used = ctx.plan.used.flatMap((u) => (u.fact ? [{ fact: u.fact, claim: u.sentence }] : []));
-      return factItems(used.length > 0 ? used : ctx.citeable.slice(0, 1).map((fact) => ({ fact, claim: asSentence(fact.text) })));
+      return factItemsFor(used.length > 0 ? used : ctx.citeable.slice(0, 1).map((fact) => ({ fact, claim: asSentence(fact.text) })), objectItems, f.key);
     }
     case 'factList':
-      return factItems(ctx.citeable.slice(0, 12).map((fact) => ({ fact, claim: asSentence(fact.text) })));
+      return factItemsFor(ctx.citeable.slice(0, 12).map((fact) => ({ fact, claim: asSentence(fact.text) })), objectItems, f.key);
     case 'signals':
-      return ctx.signals.slice(0, 10).map((t) => (objectItems ? { kind: 'signal', text: t } : text(t)));
+      return ctx.signals.slice(0, 10).map((t) => (objectItems ? makeItem({ kind: 'signal', text: t }) : text(t)));
     case 'contacts':
-      return ctx.facts.contacts.filter((c) => !c.doNotContact).slice(0, 10).map((contact) => ({ kind: 'contact', contact }));
+      return ctx.facts.contacts.filter((c) => !c.doNotContact).slice(0, 10).map((contact) => makeItem({ kind: 'contact', contact }));
     case 'points':
-      if (objectItems && ctx.citeable.length > 0) return factItems(ctx.citeable.slice(0, 5).map((fact) => ({ fact, claim: asSentence(fact.text) })));
+      if (objectItems && ctx.citeable.length > 0) return factItemsFor(ctx.citeable.slice(0, 5).map((fact) => ({ fact, claim: asSentence(fact.text) })), objectItems, f.key);
       return [...ctx.citeable.map((x) => x.text), ...ctx.signals].slice(0, 5).map((t) => text(asSentence(t)));
     case 'resonated':
       return ctx.facts.resonated.filter((r) => ctx.guard.usable(r)).map(text);
@@ -150,7 +172,7 @@ function seedsFor(role: Role, f: Frame, objectItems: boolean): Item[] | undefine
       return ctx.notes.slice(0, 10).map(text);
     case 'recipient': {
       const to = ctx.directives.sendTo.length > 0 ? ctx.directives.sendTo : ctx.recipient?.email ? [ctx.recipient.email] : [];
-      return objectItems ? [{ kind: 'contact', contact: ctx.recipient, asRecipient: true }] : to.map(text);
+      return objectItems ? [makeItem({ kind: 'contact', contact: ctx.recipient, asRecipient: true })] : to.map(text);
     }
     case 'cc':
     case 'bcc':
@@ -165,8 +187,17 @@ function seedsFor(role: Role, f: Frame, objectItems: boolean): Item[] | undefine
   }
 }
 
+function text(t: string): Item {
+  return makeItem({ kind: 'text', text: t });
+}
+
+/** Fact seeds: records when the items are objects, else the id, claim or text the key asks for. */
+function factItemsFor(facts: readonly { fact: CiteFact; claim: string }[], objectItems: boolean, key: string): Item[] {
+  return objectItems ? facts.map((x) => makeItem({ kind: 'fact', fact: x.fact, claim: x.claim })) : facts.map((x) => text(/^(sources|references|citations|citedfacts|factids)$/.test(key) || key.endsWith('ids') ? x.fact.id : key === 'claims' ? x.claim : x.fact.text));
+}
+
 function genString(s: JsonSchema, f: Frame, nullable: boolean): string | null {
-  const c = constraintsOf(s);
+  const c = constraints(s, f);
   let role = roleOf(f);
   const format = typeof s['format'] === 'string' && FORMATS.has(s['format']) ? s['format'] : undefined;
   const wantsEmail = format === 'email' || (c.pattern !== undefined && c.pattern.includes('@'));
@@ -182,7 +213,7 @@ function genString(s: JsonSchema, f: Frame, nullable: boolean): string | null {
 }
 
 function genNumber(s: JsonSchema, f: Frame, integer: boolean): number {
-  const c = constraintsOf(s);
+  const c = constraints(s, f);
   const lo = c.minimum ?? c.exclusiveMinimum;
   const hi = c.maximum ?? c.exclusiveMaximum;
   const value = numberFor(roleOf(f), f, lo, hi) ?? (f.item?.kind === 'text' && /^-?\d+(\.\d+)?$/.test(f.item.text) ? Number(f.item.text) : 0);

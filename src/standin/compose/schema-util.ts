@@ -28,7 +28,21 @@ const NUMERIC = ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', '
 /** Constraints from the schema's own keywords and its description suffix (own keywords win). */
 export function constraintsOf(schema: JsonSchema): Constraints {
   const fromDescription = typeof schema['description'] === 'string' ? parseDescriptionSuffix(schema['description']) : {};
-  const c: Constraints = {};
+  // All fields present (undefined when unset): one shape for every schema node's constraints.
+  const c: Constraints = {
+    minimum: undefined,
+    maximum: undefined,
+    exclusiveMinimum: undefined,
+    exclusiveMaximum: undefined,
+    multipleOf: undefined,
+    minLength: undefined,
+    maxLength: undefined,
+    minItems: undefined,
+    maxItems: undefined,
+    pattern: undefined,
+    format: undefined,
+    uniqueItems: undefined,
+  };
   for (const key of NUMERIC) {
     const v = schema[key] ?? fromDescription[key];
     if (typeof v === 'number' && Number.isFinite(v)) c[key] = v;
@@ -41,9 +55,26 @@ export function constraintsOf(schema: JsonSchema): Constraints {
   return c;
 }
 
-/** Parses the trailing `{key: json, key: json}` suffix of a description; `{}` when absent or malformed. */
-export function parseDescriptionSuffix(description: string): Record<string, unknown> {
-  if (!description.endsWith('}')) return {};
+/**
+ * Parses the trailing `{key: json, key: json}` suffix of a description; `{}` when absent or
+ * malformed. The result is shared (memoized per description, as schemas repeat on every call of
+ * an agent step): read it, never change it.
+ */
+export function parseDescriptionSuffix(description: string): Readonly<Record<string, unknown>> {
+  if (!description.endsWith('}')) return NO_SUFFIX;
+  let parsed = suffixes.get(description);
+  if (parsed === undefined) {
+    parsed = Object.freeze(parseSuffix(description));
+    if (suffixes.size >= 4096) suffixes.clear();
+    suffixes.set(description, parsed);
+  }
+  return parsed;
+}
+
+const NO_SUFFIX: Readonly<Record<string, unknown>> = Object.freeze({});
+const suffixes = new Map<string, Readonly<Record<string, unknown>>>();
+
+function parseSuffix(description: string): Record<string, unknown> {
   const split = description.lastIndexOf('\n\n{');
   const start = split >= 0 ? split + 2 : description.startsWith('{') ? 0 : -1;
   if (start < 0) return {};
@@ -96,12 +127,27 @@ export function resolveRef(schema: unknown, root: JsonSchema): JsonSchema {
 function pointer(root: JsonSchema, ref: string): unknown {
   if (!ref.startsWith('#')) return undefined;
   let node: unknown = root;
-  for (const part of ref.slice(1).split('/').filter((p) => p !== '')) {
-    const key = decodeURIComponent(part).replace(/~1/g, '/').replace(/~0/g, '~');
+  for (const key of pointerKeys(ref)) {
     node = isRecord(node) ? node[key] : Array.isArray(node) ? node[Number(key)] : undefined;
   }
   return node;
 }
+
+/** The decoded keys of a `#/…` pointer; memoized, since every item of an array resolves the same `$ref`. */
+function pointerKeys(ref: string): readonly string[] {
+  let keys = refKeys.get(ref);
+  if (!keys) {
+    keys = ref
+      .slice(1)
+      .split('/')
+      .filter((p) => p !== '')
+      .map((part) => decodeURIComponent(part).replace(/~1/g, '/').replace(/~0/g, '~'));
+    if (refKeys.size >= 4096) refKeys.clear();
+    refKeys.set(ref, keys);
+  }
+  return keys;
+}
+const refKeys = new Map<string, readonly string[]>();
 
 /** The declared types (`type` may be a string or a list). */
 export function typesOf(schema: JsonSchema): string[] {
