@@ -1,2 +1,2 @@
 /** The audit trail: who did what, written in the same transaction as the change. */
-export { emitAudit, emitAudits, type AuditEvent } from './emit.ts';
+export { emitAudit, type AuditEvent } from './emit.ts';

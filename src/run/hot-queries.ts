@@ -152,15 +152,10 @@ export type LedgerRow = {
   duration_ms: number;
 };
 
-export type StepResultRow = {
+/** What a step stores: its row (as read back later) plus ids, usage and attempt. */
+export type StepResultRow = Omit<StepRow, 'createdAt'> & {
   runId: string;
   accountId: string;
-  step: Step;
-  status: 'succeeded' | 'skipped';
-  output: unknown;
-  skillName: string | null;
-  skillVersion: string | null;
-  model: string | null;
   inputTokens: number;
   outputTokens: number;
   cacheReadTokens: number;
