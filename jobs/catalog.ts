@@ -29,8 +29,8 @@ export type JobSpec = {
 
 export const jobCatalog = {
   run: { queue: QUEUES.run, payload: RunPayload, attempts: 3, backoffMs: 5_000, priorityOffset: 0 },
-  research: { queue: QUEUES.llm, payload: AccountStepPayload, attempts: 5, backoffMs: 2_000, priorityOffset: 2 },
-  prioritize: { queue: QUEUES.llm, payload: AccountStepPayload, attempts: 5, backoffMs: 2_000, priorityOffset: 1 },
+  research: { queue: QUEUES.llm, payload: AccountStepPayload, attempts: 5, backoffMs: 2_000, priorityOffset: 1 },
+  prioritize: { queue: QUEUES.llm, payload: AccountStepPayload, attempts: 5, backoffMs: 2_000, priorityOffset: 0 },
   /** Drafts, then finalizes the account (memory, artifacts, review routing, done). */
   draft: { queue: QUEUES.llm, payload: AccountStepPayload, attempts: 5, backoffMs: 2_000, priorityOffset: 0 },
 } as const satisfies Record<string, JobSpec>;
@@ -38,8 +38,13 @@ export const jobCatalog = {
 export type JobName = keyof typeof jobCatalog;
 export type PayloadOf<N extends JobName> = z.infer<(typeof jobCatalog)[N]['payload']>;
 
-/** Steps of one account's chain, first to last; the last is the account's root job. */
-export const ACCOUNT_CHAIN = ['research', 'prioritize', 'draft'] as const satisfies readonly JobName[];
+/**
+ * A run goes in two waves (the stage allocation of DESIGN.md principle 3): first research and
+ * prioritization for every account, in pre-score order, as one small chain per account; then one
+ * draft job per account, in tier order (A first), then pre-score. Under a budget this spends on
+ * knowing every account before writing to any, and on the best tiers' drafts before the rest.
+ */
+export const RESEARCH_WAVE = ['research', 'prioritize'] as const satisfies readonly JobName[];
 
-/** Priority levels per account: one per step, so `rank * PRIORITY_STRIDE + offset` never collides. */
-export const PRIORITY_STRIDE = 3;
+/** Priority levels per account in the research wave: one per step, so `rank * PRIORITY_STRIDE + offset` never collides. */
+export const PRIORITY_STRIDE = RESEARCH_WAVE.length;

@@ -13,9 +13,13 @@ import type { JobRuntime } from '../src/queue/worker.ts';
 import { accountStep } from '../src/run/account-step.ts';
 import type { AccountStepPayload } from './catalog.ts';
 
-export async function draftJob(payload: AccountStepPayload, runtime: JobRuntime, deps: Deps): Promise<{ memo: boolean; reviewItemId: string | null }> {
+export async function draftJob(
+  payload: AccountStepPayload,
+  runtime: JobRuntime,
+  deps: Deps,
+): Promise<{ memo: boolean; reviewItemId: string | null; deferred?: string }> {
   const skill = deps.skills.drafting;
-  const { memo, steps } = await accountStep(deps, payload, 'draft', runtime, async ({ context, llm, earlier }) => {
+  const { memo, steps, deferred } = await accountStep(deps, payload, 'draft', runtime, async ({ context, llm, earlier }) => {
     const prioritization = earlier<Prioritization>('prioritize');
     if (!deps.policy.draftTiers.includes(prioritization.tier)) {
       return { status: 'skipped', output: { reason: `tier ${prioritization.tier} is not drafted (policy drafts ${deps.policy.draftTiers.join(', ')})` } };
@@ -31,8 +35,13 @@ export async function draftJob(payload: AccountStepPayload, runtime: JobRuntime,
     }
     const result = await llm.structured(request);
     return { status: 'succeeded', output: finishDraft(result.data, context, brief), skill, model: result.record.model };
-  });
+  }, ['research', 'prioritize']);
   const { runId, accountId } = payload;
+  if (deferred) {
+    // Not finalized: the account waits, whole, for a resume with more budget.
+    await deps.hot.defer({ runId, accountId, step: deferred });
+    return { memo, reviewItemId: null, deferred };
+  }
   const { reviewItemId } = await deps.hot.finalize({ runId, accountId, steps, sampleRate: deps.policy.reviewSampleRate, finishedAt: deps.clock() });
   // Memory just changed: a later step of this account (a next run) must read it fresh.
   deps.contexts.evict(runId, accountId);

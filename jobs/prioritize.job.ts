@@ -4,14 +4,17 @@ import { buildPrioritizeRequest, finishPrioritization } from '../src/agents/inde
 import type { ResearchBrief } from '../src/agents/types.ts';
 import type { JobRuntime } from '../src/queue/worker.ts';
 import { accountStep } from '../src/run/account-step.ts';
+import { oweDraft } from '../src/run/owe-draft.ts';
 import type { AccountStepPayload } from './catalog.ts';
 
-export async function prioritizeJob(payload: AccountStepPayload, runtime: JobRuntime, deps: Deps): Promise<{ memo: boolean }> {
+export async function prioritizeJob(payload: AccountStepPayload, runtime: JobRuntime, deps: Deps): Promise<{ memo: boolean; deferred?: string }> {
   const skill = deps.skills.prioritization;
-  const { memo } = await accountStep(deps, payload, 'prioritize', runtime, async ({ context, llm, earlier }) => {
+  const { memo, deferred, steps, context } = await accountStep(deps, payload, 'prioritize', runtime, async ({ context, llm, earlier }) => {
     const brief = earlier<ResearchBrief>('research');
     const result = await llm.structured(buildPrioritizeRequest(skill, context, brief));
     return { status: 'succeeded', output: finishPrioritization(result.data), skill, model: result.record.model };
-  });
+  }, ['research']);
+  if (deferred) return { memo, deferred };
+  await oweDraft(deps, payload, steps, context);
   return { memo };
 }

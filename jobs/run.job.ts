@@ -1,21 +1,22 @@
 /**
- * The run orchestrator: snapshot the book into run_items (pre-scored, no LLM), fan out one
- * account flow per item in priority order, wait for every flow, then write the summary.
+ * The run orchestrator: snapshot the book into run_items (pre-scored, no LLM), then the two
+ * waves (jobs/catalog.ts) — research and prioritization for every account in pre-score order,
+ * then drafts in tier order — each added as children of this job and awaited, then the summary.
  * Each phase is recorded in the job's data, so a retried or stalled run job resumes where it
  * stopped instead of starting over (BullMQ process-step-jobs pattern).
  */
-import { WaitingChildrenError } from 'bullmq';
+import { WaitingChildrenError, type Job } from 'bullmq';
 import { eq } from 'drizzle-orm';
 import { runs } from '../db/schema/index.ts';
 import type { Deps } from '../src/deps.ts';
 import { NotFoundError } from '../src/errors.ts';
 import type { JobRuntime } from '../src/queue/worker.ts';
-import { enqueueAccountFlows } from '../src/run/enqueue.ts';
+import { enqueueDraftWave, enqueueResearchWave } from '../src/run/enqueue.ts';
 import { completeRun, markRunStarted } from '../src/run/lifecycle.ts';
 import { snapshotRunItems } from '../src/run/snapshot.ts';
 import type { RunPayload } from './catalog.ts';
 
-type Phase = 'snapshot' | 'enqueue' | 'wait' | 'summarize';
+type Phase = 'snapshot' | 'enqueue' | 'wait' | 'draft-enqueue' | 'draft-wait' | 'summarize';
 
 export async function runJob(payload: RunPayload, { job, token }: JobRuntime, deps: Deps): Promise<{ status: string; accounts: number }> {
   const { runId } = payload;
@@ -24,26 +25,48 @@ export async function runJob(payload: RunPayload, { job, token }: JobRuntime, de
     await job.updateData({ ...job.data, phase: next });
     phase = next;
   };
+  const [run] = await deps.db.select({ bookId: runs.bookId, generation: runs.generation }).from(runs).where(eq(runs.id, runId));
+  if (!run) throw new NotFoundError('run', runId);
+  const { generation } = run;
 
   if (phase === 'snapshot') {
-    const [run] = await deps.db.select({ bookId: runs.bookId }).from(runs).where(eq(runs.id, runId));
-    if (!run) throw new NotFoundError('run', runId);
     await markRunStarted(deps.db, runId, deps.clock());
-    const n = await snapshotRunItems(deps.db, runId, run.bookId, deps.clock());
-    deps.log.info(`run ${runId}: ${n} accounts snapshotted and pre-scored`);
+    // Opens (or, on a resume, raises) the run's budget in Redis before any call can reserve.
+    const cap = await deps.budgets.capOf(runId);
+    if (cap) await deps.budgets.open(runId, cap);
+    // A resumed run keeps its items; only a first pass snapshots the book.
+    if (generation === 0) {
+      const n = await snapshotRunItems(deps.db, runId, run.bookId, deps.clock());
+      deps.log.info(`run ${runId}: ${n} accounts snapshotted and pre-scored`);
+    }
     await setPhase('enqueue');
   }
   if (phase === 'enqueue') {
-    const queued = await enqueueAccountFlows(deps.db, deps.queues, job, runId);
-    if (queued > 0) deps.log.info(`run ${runId}: ${queued} account flows enqueued`);
+    const queued = await enqueueResearchWave(deps.db, deps.queues, job, runId, generation);
+    if (queued > 0) deps.log.info(`run ${runId}: research and prioritization enqueued for ${queued} accounts`);
     await setPhase('wait');
   }
   if (phase === 'wait') {
-    if (!token) throw new Error('run job has no lock token; cannot wait for its account flows');
-    // Parks the run job until every account flow has finished (or failed and been ignored).
-    if (await job.moveToWaitingChildren(token)) throw new WaitingChildrenError();
+    if (await waitForChildren(job, token)) throw new WaitingChildrenError();
+    await setPhase('draft-enqueue');
+  }
+  if (phase === 'draft-enqueue') {
+    const capped = (await deps.budgets.capOf(runId)) !== null;
+    const wave = await enqueueDraftWave(deps.db, deps.queues, job, runId, { generation, capped });
+    const deferred = wave.deferred > 0 ? `; ${wave.deferred} accounts deferred for budget before drafting` : '';
+    deps.log.info(`run ${runId}: draft wave enqueued for ${wave.queued} accounts${deferred}`);
+    await setPhase('draft-wait');
+  }
+  if (phase === 'draft-wait') {
+    if (await waitForChildren(job, token)) throw new WaitingChildrenError();
     await setPhase('summarize');
   }
   const summary = await completeRun(deps.db, runId, deps.clock());
   return { status: summary.status, accounts: summary.accounts };
+}
+
+/** Parks the run job until every child added so far has finished (or failed and been ignored). */
+async function waitForChildren(job: Job, token: string | undefined): Promise<boolean> {
+  if (!token) throw new Error('run job has no lock token; cannot wait for its account flows');
+  return job.moveToWaitingChildren(token);
 }

@@ -4,6 +4,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import type { BudgetLimit } from './budget/units.ts';
 import { StandinOptions } from './standin/options.ts';
 
 const DEFAULT_MODEL = 'claude-sonnet-5-5';
@@ -62,6 +63,10 @@ export const Env = z.object({
     .default(['A', 'B']),
   /** Share of undrafted accounts whose brief and tier go to review anyway, for honest accept rates. */
   BOOKRUN_REVIEW_SAMPLE_RATE: number('BOOKRUN_REVIEW_SAMPLE_RATE').pipe(z.number().min(0).max(1)).default(0.1),
+  /** Default hard cap of a run in USD, when `bookrun run` is given none (unset: uncapped). */
+  BOOKRUN_BUDGET_USD: number('BOOKRUN_BUDGET_USD').pipe(z.number().positive()).optional(),
+  /** Default hard cap of a run in tokens (input + output + cache), when `bookrun run` is given none. */
+  BOOKRUN_BUDGET_TOKENS: number('BOOKRUN_BUDGET_TOKENS').pipe(z.number().int().positive()).optional(),
   /** Where the Agent Skills live; defaults to the `skills/` folder shipped with bookrun. */
   BOOKRUN_SKILLS_DIR: z.string().min(1).default(fileURLToPath(new URL('../skills', import.meta.url))),
 });
@@ -87,6 +92,8 @@ export type PipelinePolicy = {
 };
 
 export type Config = {
+  /** The cap a run gets when none is given on the command line. */
+  defaultBudget: BudgetLimit | undefined;
   databaseUrl: string;
   redisUrl: string;
   queuePrefix: string;
@@ -148,7 +155,17 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid environment:\n${lines.join('\n')}`);
   }
 
+  if (env.BOOKRUN_BUDGET_USD !== undefined && env.BOOKRUN_BUDGET_TOKENS !== undefined)
+    throw new ConfigError('invalid environment:\n  BOOKRUN_BUDGET_USD and BOOKRUN_BUDGET_TOKENS are both set; a run has one cap, so set only one');
+  const defaultBudget: BudgetLimit | undefined =
+    env.BOOKRUN_BUDGET_USD !== undefined
+      ? { kind: 'usd', usd: env.BOOKRUN_BUDGET_USD }
+      : env.BOOKRUN_BUDGET_TOKENS !== undefined
+        ? { kind: 'tokens', tokens: env.BOOKRUN_BUDGET_TOKENS }
+        : undefined;
+
   return {
+    defaultBudget,
     databaseUrl: env.DATABASE_URL,
     redisUrl: env.REDIS_URL,
     queuePrefix: env.BOOKRUN_QUEUE_PREFIX,

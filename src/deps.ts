@@ -6,6 +6,7 @@
  */
 import type { Redis } from 'ioredis';
 import { checkDatabase, createDb, type Db, type DbHandle } from '../db/client.ts';
+import { createBudgets, type Budgets } from './budget/budgets.ts';
 import type { Config, PipelinePolicy } from './config.ts';
 import { clientFor, connectLlm, describeEndpoint, type LlmClient, type LlmEndpoint } from './llm/index.ts';
 import { createHttpFetch } from './llm/http-fetch.ts';
@@ -36,6 +37,8 @@ export type Deps = {
   contexts: ContextCache;
   /** The run steps' reads and writes, group-committed per event-loop turn. */
   hot: HotPath;
+  /** Run budgets: reservations in Redis, mirrored in the ledger. */
+  budgets: Budgets;
   clock: () => Date;
   log: Logger;
   close(): Promise<void>;
@@ -101,6 +104,13 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
       policy: config.policy,
       contexts: new ContextCache(),
       hot: createHotPath(dbHandle),
+      budgets: createBudgets({
+        redis,
+        sql: dbHandle.sql,
+        prefix: config.queuePrefix,
+        // Longer than any call can take with its SDK retries, so only a dead worker's reservation expires.
+        leaseMs: config.llm.timeoutMs * (config.llm.maxRetries + 1) + 60_000,
+      }),
       clock: overrides.clock ?? (() => new Date()),
       log,
       close,

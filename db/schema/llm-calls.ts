@@ -18,7 +18,9 @@ export const llmCalls = pgTable(
     callKind: text('call_kind').notNull(),
     /** `started` before the HTTP call, then `ok` or the LLM error kind. */
     status: text('status').notNull(),
+    /** The reservation's upper bound (input estimate + max_tokens), charged if the call never settles. */
     estTokens: integer('est_tokens'),
+    estCostUsd: numeric('est_cost_usd', { precision: 14, scale: 6, mode: 'number' }),
     inputTokens: integer('input_tokens').notNull().default(0),
     outputTokens: integer('output_tokens').notNull().default(0),
     cacheReadTokens: integer('cache_read_tokens').notNull().default(0),

@@ -2,10 +2,11 @@
  * Runs and their per-account items, plus the step memo. Postgres holds the truth about a run;
  * BullMQ jobs carry only ids and can be rebuilt from these rows.
  */
-import { index, integer, jsonb, numeric, pgTable, primaryKey, real, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, index, integer, jsonb, numeric, pgTable, primaryKey, real, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { accounts, books } from './books.ts';
 
-export const RUN_STATUSES = ['pending', 'running', 'completed', 'failed', 'cancelled'] as const;
+/** `completed_with_deferrals`: every account was served or deferred for budget (`bookrun runs resume` finishes it). */
+export const RUN_STATUSES = ['pending', 'running', 'completed', 'completed_with_deferrals', 'failed', 'cancelled'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
 export const runs = pgTable(
@@ -23,7 +24,15 @@ export const runs = pgTable(
     mode: text('mode', { enum: ['realtime', 'batch'] }).notNull().default('realtime'),
     /** The policy and skill versions the run was started with, so a summary can explain itself. */
     settings: jsonb('settings').$type<Record<string, unknown>>().notNull().default({}),
-    budgetTokens: integer('budget_tokens'),
+    /** Hard cap in tokens (input + output + cache read + cache write), or null. */
+    budgetTokens: bigint('budget_tokens', { mode: 'number' }),
+    /** Hard cap in USD, or null. A run has at most one of the two caps. */
+    budgetUsd: numeric('budget_usd', { precision: 14, scale: 6, mode: 'number' }),
+    /**
+     * How many times the run was resumed. Part of the job ids of its flows, so a resume enqueues
+     * fresh jobs instead of colliding with the finished ones BullMQ still keeps.
+     */
+    generation: integer('generation').notNull().default(0),
     accounts: integer('accounts').notNull().default(0),
     summary: jsonb('summary').$type<Record<string, unknown>>(),
     error: text('error'),
@@ -34,7 +43,8 @@ export const runs = pgTable(
   (t) => [uniqueIndex('runs_book_key_uq').on(t.bookId, t.runKey)],
 );
 
-export const RUN_ITEM_STATUSES = ['pending', 'queued', 'done', 'failed', 'deferred_budget'] as const;
+/** `queued`: in the research wave; `drafting`: in the draft wave (jobs/catalog.ts). */
+export const RUN_ITEM_STATUSES = ['pending', 'queued', 'drafting', 'done', 'failed', 'deferred_budget'] as const;
 export type RunItemStatus = (typeof RUN_ITEM_STATUSES)[number];
 
 export const runItems = pgTable(
@@ -55,6 +65,8 @@ export const runItems = pgTable(
     /** Which step failed and why, for the run summary. */
     error: text('error'),
     failedStep: text('failed_step'),
+    /** The first step the budget did not cover (`deferred_budget` items). */
+    deferredStep: text('deferred_step', { enum: ['research', 'prioritize', 'draft'] }),
     enqueuedAt: timestamp('enqueued_at', { withTimezone: true }),
     finishedAt: timestamp('finished_at', { withTimezone: true }),
   },

@@ -3,6 +3,7 @@
  * workers, showing live progress per stage and a final summary.
  */
 import { InvalidArgumentError, type Command } from 'commander';
+import { describeLimit, type BudgetLimit } from '../budget/units.ts';
 import { loadConfig, type Config } from '../config.ts';
 import { createDeps, type Deps } from '../deps.ts';
 import { awaitRun } from '../run/await-run.ts';
@@ -10,10 +11,26 @@ import { startRun } from '../run/start-run.ts';
 import { summarizeRun, type RunSummary } from '../run/summary.ts';
 import { startWorkers } from '../run/workers.ts';
 import type { CliContext } from './context.ts';
+import { UsageError } from './exit.ts';
 import { progressBars } from './progress-bars.ts';
 import { formatRunSummary } from './run-summary.ts';
 
-export type RunFlags = { book: string; json?: boolean; detach?: boolean; concurrency?: number };
+export type RunFlags = { book: string; json?: boolean; detach?: boolean; concurrency?: number; budgetTokens?: number; budgetUsd?: number };
+
+/** A dollar amount > 0 with at most six decimals (the ledger's precision). */
+export function positiveUsd(value: string): number {
+  const n = Number(value.trim().replace(/^\$/, ''));
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be an amount of dollars > 0, e.g. 25 or 12.50');
+  return n;
+}
+
+/** The cap from --budget-tokens / --budget-usd, else the configured default. */
+export function budgetFrom(flags: { budgetTokens?: number | undefined; budgetUsd?: number | undefined }, fallback?: BudgetLimit): BudgetLimit | undefined {
+  if (flags.budgetTokens !== undefined && flags.budgetUsd !== undefined) throw new UsageError('give either --budget-tokens or --budget-usd, not both');
+  if (flags.budgetUsd !== undefined) return { kind: 'usd', usd: flags.budgetUsd };
+  if (flags.budgetTokens !== undefined) return { kind: 'tokens', tokens: flags.budgetTokens };
+  return fallback;
+}
 
 export function positiveInt(value: string): number {
   const n = Number(value);
@@ -33,9 +50,17 @@ export function configureRunCommand(program: Command, ctx: CliContext): void {
         '',
         'Workers run in this process and a progress bar per stage is shown on stderr; with --detach the run',
         'is only enqueued, for `bookrun worker` processes to execute.',
+        '',
+        'With a budget (--budget-usd or --budget-tokens) every model call reserves an upper bound of its cost',
+        'first, so the run never spends past the cap. Research and prioritization run for every account first',
+        '(best pre-scores first), then drafts in tier order (A first). What the budget does not cover is',
+        'deferred, not failed: the summary says what it would cost to finish, and',
+        '`bookrun runs resume ID --budget-usd X` finishes it.',
       ].join('\n'),
     )
     .requiredOption('--book <name>', 'the book to run (see: bookrun book import)')
+    .option('--budget-usd <dollars>', 'hard cap on what the run may spend (default BOOKRUN_BUDGET_USD; none: uncapped)', positiveUsd)
+    .option('--budget-tokens <n>', 'hard cap in tokens: input + output + cache reads and writes (default BOOKRUN_BUDGET_TOKENS)', positiveInt)
     .option('--concurrency <n>', 'concurrent model calls in this process (default BOOKRUN_CONCURRENCY, 48)', positiveInt)
     .option('--detach', 'enqueue the run and return; workers elsewhere execute it')
     .option('--json', 'print one JSON object on stdout (the run summary; {runId} with --detach)')
@@ -47,7 +72,7 @@ export function configureRunCommand(program: Command, ctx: CliContext): void {
       else for (const line of formatRunSummary(summary)) ctx.stdout(line);
       if (summary.status === 'running' || summary.status === 'pending')
         throw new Error(`run ${summary.runId} was interrupted and is still ${summary.status}; it continues when a worker runs (bookrun worker)`);
-      if (summary.status !== 'completed') throw new Error(`run ${summary.runId} ended ${summary.status}`);
+      if (summary.status !== 'completed' && summary.status !== 'completed_with_deferrals') throw new Error(`run ${summary.runId} ended ${summary.status}`);
     });
 }
 
@@ -56,8 +81,9 @@ export async function executeRun(config: Config, ctx: CliContext, flags: RunFlag
   const owned = !deps;
   const d = deps ?? (await createDeps(config, { log: { info: ctx.stderr, warn: ctx.stderr } }));
   try {
-    const { runId } = await startRun(d, { bookName: flags.book });
-    ctx.stderr(`run ${runId} started for book "${flags.book}"`);
+    const budget = budgetFrom(flags, config.defaultBudget);
+    const { runId } = await startRun(d, { bookName: flags.book, budget });
+    ctx.stderr(`run ${runId} started for book "${flags.book}"${budget ? ` with a budget of ${describeLimit(budget)}` : ''}`);
     if (flags.detach) {
       if (flags.json) ctx.stdout(JSON.stringify({ runId }));
       else ctx.stdout(`run ${runId} enqueued; start workers with: bookrun worker`);

@@ -1,12 +1,19 @@
 /** `bookrun runs list | show ID` — run history and one run's summary, from Postgres. */
 import type { Command } from 'commander';
 import { checkDatabase, createDb } from '../../db/client.ts';
-import { loadConfig } from '../config.ts';
+import type { BudgetLimit } from '../budget/units.ts';
+import { loadConfig, type Config } from '../config.ts';
+import { createDeps } from '../deps.ts';
+import { awaitRun } from '../run/await-run.ts';
+import { resumeRun } from '../run/resume.ts';
+import type { RunSummary } from '../run/summary.ts';
+import { startWorkers } from '../run/workers.ts';
+import { progressBars } from './progress-bars.ts';
 import { NotFoundError } from '../errors.ts';
 import { listRuns } from '../run/list-runs.ts';
 import { summarizeRun } from '../run/summary.ts';
 import type { CliContext } from './context.ts';
-import { positiveInt } from './run.ts';
+import { budgetFrom, positiveInt, positiveUsd } from './run.ts';
 import { formatRunSummary } from './run-summary.ts';
 
 async function withDb<T>(fn: (db: ReturnType<typeof createDb>['db']) => Promise<T>): Promise<T> {
@@ -21,7 +28,10 @@ async function withDb<T>(fn: (db: ReturnType<typeof createDb>['db']) => Promise<
 }
 
 export function configureRunsCommand(program: Command, ctx: CliContext): void {
-  const runs = program.command('runs').summary('run history').description('Run history and summaries (resume arrives with budgets).');
+  const runs = program
+    .command('runs')
+    .summary('run history, summaries and resume')
+    .description('Run history and summaries, and resuming a run whose budget left accounts deferred.');
   runs
     .command('list')
     .summary('recent runs, newest first')
@@ -53,4 +63,63 @@ export function configureRunsCommand(program: Command, ctx: CliContext): void {
       if (flags.json) ctx.stdout(JSON.stringify(summary));
       else for (const line of formatRunSummary(summary)) ctx.stdout(line);
     });
+  runs
+    .command('resume')
+    .summary('finish a run whose budget left accounts deferred')
+    .description(
+      [
+        'Gives a run that ended completed_with_deferrals more budget and a new pass over exactly its deferred',
+        'accounts; steps already stored are not paid again. Without a budget flag the run keeps its cap (useful',
+        'when reservations left headroom). Workers run in this process unless --detach.',
+      ].join('\n'),
+    )
+    .argument('<id>', 'the run id (see: bookrun runs list)')
+    .option('--budget-usd <dollars>', "the run's new total cap in USD (what it spent so far counts against it)", positiveUsd)
+    .option('--budget-tokens <n>', "the run's new total cap in tokens", positiveInt)
+    .option('--concurrency <n>', 'concurrent model calls in this process (default BOOKRUN_CONCURRENCY, 48)', positiveInt)
+    .option('--detach', 'enqueue the resumed run and return; workers elsewhere execute it')
+    .option('--json', 'print one JSON object on stdout (the run summary; {runId, resumed} with --detach)')
+    .action(async (id: string, flags: { budgetUsd?: number; budgetTokens?: number; concurrency?: number; detach?: boolean; json?: boolean }) => {
+      const config = loadConfig();
+      const budget = budgetFrom(flags);
+      const summary = await executeResume(config, ctx, id, budget, flags);
+      if (!summary) return;
+      if (flags.json) ctx.stdout(JSON.stringify(summary));
+      else for (const line of formatRunSummary(summary)) ctx.stdout(line);
+      if (summary.status !== 'completed' && summary.status !== 'completed_with_deferrals') throw new Error(`run ${summary.runId} ended ${summary.status}`);
+    });
+}
+
+async function executeResume(
+  config: Config,
+  ctx: CliContext,
+  runId: string,
+  budget: BudgetLimit | undefined,
+  flags: { concurrency?: number; detach?: boolean; json?: boolean },
+): Promise<RunSummary | undefined> {
+  const deps = await createDeps(config, { log: { info: ctx.stderr, warn: ctx.stderr } });
+  try {
+    const resumed = await resumeRun(deps, runId, budget).catch((error: unknown) => {
+      if (error instanceof NotFoundError) throw new Error(`no run ${runId} (see: bookrun runs list)`, { cause: error });
+      throw error;
+    });
+    ctx.stderr(`run ${runId}: resuming ${resumed.resumed} deferred accounts (pass ${resumed.generation + 1})`);
+    if (flags.detach) {
+      if (flags.json) ctx.stdout(JSON.stringify({ runId, resumed: resumed.resumed }));
+      else ctx.stdout(`run ${runId} resumed; start workers with: bookrun worker`);
+      return undefined;
+    }
+    const workers = startWorkers(deps, flags.concurrency ?? config.concurrency);
+    const interrupted = new AbortController();
+    void ctx.untilSignal().then(() => interrupted.abort());
+    const bars = progressBars(ctx);
+    try {
+      bars.finish(await awaitRun(deps.db, runId, { onProgress: (p) => bars.update(p), signal: interrupted.signal }));
+    } finally {
+      await workers.close();
+    }
+    return await summarizeRun(deps.db, runId);
+  } finally {
+    await deps.close();
+  }
 }

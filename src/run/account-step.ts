@@ -1,19 +1,19 @@
 /**
- * The frame of every model-calling step: memo check, account context, ledgered calls, stored
- * outcome. Jobs supply only what the step itself does.
+ * The frame of every model-calling step: memo check, account context, budgeted and ledgered
+ * calls, stored outcome. Jobs supply only what the step itself does.
  */
 import type { Step } from '../../db/schema/index.ts';
 import type { AccountContext } from '../agents/types.ts';
+import { BudgetDeferral } from '../budget/errors.ts';
 import type { Deps } from '../deps.ts';
 import { AppError, NotFoundError } from '../errors.ts';
-import type { CallOptions, LlmClient } from '../llm/index.ts';
 import { memoryViewFromJson } from '../memory/index.ts';
 import type { JobRuntime } from '../queue/worker.ts';
 import type { StepRow } from './hot-queries.ts';
+import { stepCalls, type StepLlm } from './step-calls.ts';
 import { runStep, type StepOutcome } from './step.ts';
 
-/** The model calls a step may make: the job's abort signal and the step's ledger are attached. */
-export type StepLlm = Pick<LlmClient, 'structured' | 'message'>;
+export type { StepLlm } from './step-calls.ts';
 
 export type StepInput = {
   context: AccountContext;
@@ -24,16 +24,24 @@ export type StepInput = {
 
 export type AccountStepResult = {
   memo: boolean;
-  /** The account's stored steps, this one included (unless a concurrent duplicate won). */
+  /** The account's stored steps, this one included (unless a concurrent duplicate won or it was deferred). */
   steps: Map<Step, StepRow>;
+  /** Set when the run's budget could not cover this step, or an earlier one it needs. */
+  deferred?: Step | undefined;
+  context: AccountContext;
 };
 
+/**
+ * Runs `step` for one account unless it is stored already. `requires` are the earlier steps it
+ * reads: under a budget, a missing one means that step was deferred, so this one is too.
+ */
 export async function accountStep(
   deps: Deps,
   ids: { runId: string; accountId: string },
   step: Step,
   runtime: JobRuntime,
   produce: (input: StepInput) => Promise<StepOutcome>,
+  requires: readonly Step[] = [],
 ): Promise<AccountStepResult> {
   const { runId, accountId } = ids;
   let context = deps.contexts.get(runId, accountId);
@@ -50,20 +58,32 @@ export async function accountStep(
     deps.contexts.put(runId, accountId, context);
   }
   // Memo hit: a retried or duplicated job spends nothing.
-  if (steps.has(step)) return { memo: true, steps };
+  if (steps.has(step)) return { memo: true, steps, context };
+  const cap = await deps.budgets.capOf(runId);
+  const missing = requires.find((s) => !steps.has(s));
+  if (missing && cap) return { memo: false, steps, deferred: missing, context };
+
   const ready = context;
-  const { memo, row } = await runStep(deps.hot, { runId, accountId, step }, runtime.job.attemptsMade + 1, (record) => {
-    const options = (): CallOptions => ({ signal: runtime.signal, onCall: record });
-    const llm: StepLlm = {
-      structured: (req) => deps.llm.structured(req, options()),
-      message: (req) => deps.llm.message(req, options()),
-    };
-    return produce({ context: ready, llm, earlier: <T>(s: Step) => outputOf<T>(steps.get(s), s) });
-  });
-  // A duplicate that stored first decided this step: read what it stored.
-  if (!row) return { memo, steps: await deps.hot.steps(ids) };
-  steps.set(step, row);
-  return { memo, steps };
+  const key = { runId, accountId, step };
+  // attemptsStarted counts stalled restarts too: each execution reserves its calls afresh.
+  const execution = Math.max(1, runtime.job.attemptsStarted ?? runtime.job.attemptsMade + 1);
+  let calls: ReturnType<typeof stepCalls> | undefined;
+  try {
+    const { memo, row } = await runStep(deps.hot, key, runtime.job.attemptsMade + 1, (record) => {
+      calls = stepCalls(deps, key, execution, cap, runtime.signal, record);
+      return produce({ context: ready, llm: calls.llm, earlier: <T>(s: Step) => outputOf<T>(steps.get(s), s) });
+    });
+    // A duplicate that stored first decided this step: read what it stored.
+    if (!row) return { memo, steps: await deps.hot.steps(ids), context: ready };
+    steps.set(step, row);
+    return { memo, steps, context: ready };
+  } catch (error) {
+    if (error instanceof BudgetDeferral) return { memo: false, steps, deferred: step, context: ready };
+    throw error;
+  } finally {
+    // After the ledger rows are final (runStep stored them, on success and on failure alike).
+    await calls?.settle();
+  }
 }
 
 function outputOf<T>(row: StepRow | undefined, step: Step): T {

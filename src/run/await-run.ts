@@ -17,7 +17,7 @@ export type AwaitRunOptions = {
   signal?: AbortSignal;
 };
 
-const FINISHED = new Set(['completed', 'failed', 'cancelled']);
+const FINISHED = new Set(['completed', 'completed_with_deferrals', 'failed', 'cancelled']);
 
 export async function awaitRun(db: DbOrTx, runId: string, options: AwaitRunOptions = {}): Promise<RunProgress> {
   const pollMs = options.pollMs ?? 250;

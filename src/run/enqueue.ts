@@ -1,20 +1,22 @@
 /**
- * Fans a run out: one small flow per account (draft ← prioritize ← research; draft also
- * finalizes the account), each root a child of the run job, added in pre-score order in batches. Child-failure policy is
- * explicit on every edge (queue-and-durability.md §2.2): chain steps fail their parent so the
- * account stops at the failed step; the account root is ignored by the run on failure, so one
- * failed account never freezes the run.
+ * Fans a run out in its two waves (jobs/catalog.ts):
+ * - the research wave: one research → prioritize chain per account, in pre-score order;
+ * - the draft wave: one draft job per account whose prioritization is stored, tier A first, then
+ *   pre-score. Accounts without one were deferred for budget (or failed, which is recorded already).
+ * Every root is a child of the run job, added in batches. Child-failure policy is explicit on
+ * every edge (queue-and-durability.md §2.2): a chain step fails its parent so the account stops
+ * at the failed step; the run ignores a failed root, so one failed account never freezes the run.
  */
 import type { FlowJob, Job } from 'bullmq';
-import { and, asc, eq, inArray } from 'drizzle-orm';
-import { ACCOUNT_CHAIN, jobCatalog, PRIORITY_STRIDE, type JobName } from '../../jobs/catalog.ts';
+import { sql } from 'drizzle-orm';
+import { jobCatalog, PRIORITY_STRIDE, RESEARCH_WAVE, type JobName } from '../../jobs/catalog.ts';
 import type { Db } from '../../db/client.ts';
-import { runItems } from '../../db/schema/index.ts';
 import { stepJobId } from '../queue/names.ts';
 import type { Queues } from '../queue/queues.ts';
 import { DEFAULT_JOB_OPTIONS } from '../queue/queues.ts';
 
 type FlowChildNode = NonNullable<Extract<FlowJob, { children: unknown[] }>['children']>[number];
+type Parent = { id: string; queue: string };
 
 /** Flows per `addBulk`: one atomic MULTI each, small enough not to block Redis. */
 export const ENQUEUE_BATCH = 250;
@@ -22,58 +24,105 @@ export const ENQUEUE_BATCH = 250;
 /** BullMQ's highest priority value; priorities above it are clamped. */
 const MAX_PRIORITY = 2_097_151;
 
-export function accountFlow(runId: string, accountId: string, rank: number, parent: { id: string; queue: string }): FlowJob {
-  const data = { runId, accountId };
-  const node = (name: Exclude<JobName, 'run'>) => {
-    const spec = jobCatalog[name];
-    return {
-      name,
-      queueName: spec.queue,
-      data,
-      opts: {
-        ...DEFAULT_JOB_OPTIONS,
-        jobId: stepJobId(runId, name, accountId),
-        priority: Math.min(MAX_PRIORITY, rank * PRIORITY_STRIDE + spec.priorityOffset + 1),
-        attempts: spec.attempts,
-        backoff: { type: 'exponential', delay: spec.backoffMs },
-      },
-    };
+function node(runId: string, accountId: string, name: Exclude<JobName, 'run'>, priority: number, generation: number) {
+  const spec = jobCatalog[name];
+  return {
+    name,
+    queueName: spec.queue,
+    data: { runId, accountId },
+    opts: {
+      ...DEFAULT_JOB_OPTIONS,
+      jobId: stepJobId(runId, name, accountId, generation),
+      priority: Math.min(MAX_PRIORITY, priority),
+      attempts: spec.attempts,
+      backoff: { type: 'exponential' as const, delay: spec.backoffMs },
+    },
   };
-  // Build from the first step up: research is the leaf, the last step the root.
-  const [first, ...rest] = ACCOUNT_CHAIN;
+}
+
+/** An account's research-wave chain: research is the leaf, prioritize the root (a child of the run job). */
+export function accountFlow(runId: string, accountId: string, rank: number, parent: Parent, generation = 0): FlowJob {
+  const at = (name: Exclude<JobName, 'run'>) => node(runId, accountId, name, rank * PRIORITY_STRIDE + jobCatalog[name].priorityOffset + 1, generation);
+  const [first, ...rest] = RESEARCH_WAVE;
   const last = rest.pop() ?? first;
-  const leaf = node(first);
+  const leaf = at(first);
   let child: FlowChildNode = { ...leaf, opts: { ...leaf.opts, failParentOnFailure: true } };
   for (const name of rest) {
-    const n = node(name);
+    const n = at(name);
     child = { ...n, opts: { ...n.opts, failParentOnFailure: true }, children: [child] };
   }
-  const root = node(last);
+  const root = at(last);
   return { ...root, opts: { ...root.opts, parent, ignoreDependencyOnFailure: true }, children: [child] };
 }
 
-/**
- * Adds the flows of every pending item, highest priority first, and marks them queued. Safe to
- * repeat: items already queued are skipped, and job ids are deterministic.
- */
-export async function enqueueAccountFlows(db: Db, queues: Queues, runJob: Job, runId: string, onBatch?: (queued: number) => void): Promise<number> {
+/** An account's draft job, a child of the run job. */
+export function draftFlow(runId: string, accountId: string, rank: number, parent: Parent, generation = 0): FlowJob {
+  const n = node(runId, accountId, 'draft', rank, generation);
+  return { ...n, opts: { ...n.opts, parent, ignoreDependencyOnFailure: true } };
+}
+
+function parentOf(runJob: Job): Parent {
   if (!runJob.id) throw new Error('run job has no id');
-  const parent = { id: runJob.id, queue: runJob.queueQualifiedName };
+  return { id: runJob.id, queue: runJob.queueQualifiedName };
+}
+
+/**
+ * Adds the research chains of every pending item, highest priority first, and marks them queued.
+ * Safe to repeat: items already queued are skipped, and job ids are deterministic.
+ */
+export async function enqueueResearchWave(db: Db, queues: Queues, runJob: Job, runId: string, generation = 0): Promise<number> {
+  const parent = parentOf(runJob);
   let queued = 0;
   for (;;) {
-    const batch = await db
-      .select({ accountId: runItems.accountId, priority: runItems.priority })
-      .from(runItems)
-      .where(and(eq(runItems.runId, runId), eq(runItems.status, 'pending')))
-      .orderBy(asc(runItems.priority))
-      .limit(ENQUEUE_BATCH);
+    const batch = await db.execute<{ account_id: string; priority: number }>(sql`
+      select account_id, priority from run_items where run_id = ${runId} and status = 'pending' order by priority limit ${ENQUEUE_BATCH}`);
     if (batch.length === 0) return queued;
-    await queues.flows.addBulk(batch.map((item) => accountFlow(runId, item.accountId, item.priority, parent)));
-    await db
-      .update(runItems)
-      .set({ status: 'queued', enqueuedAt: new Date() })
-      .where(and(eq(runItems.runId, runId), inArray(runItems.accountId, batch.map((b) => b.accountId)), eq(runItems.status, 'pending')));
+    await queues.flows.addBulk(batch.map((item) => accountFlow(runId, item.account_id, item.priority, parent, generation)));
+    await markItems(db, runId, batch, 'pending', 'queued');
     queued += batch.length;
-    onBatch?.(queued);
   }
+}
+
+export type DraftWaveResult = { queued: number; deferred: number; unfinished: number };
+
+/**
+ * Settles the research wave's leftovers, then adds a draft job for every account with a stored
+ * prioritization, in tier order. An item still `queued` without one was deferred for budget when
+ * the run has a cap; without a cap its flow ended without a result and it fails.
+ */
+export async function enqueueDraftWave(db: Db, queues: Queues, runJob: Job, runId: string, options: { generation?: number; capped: boolean }): Promise<DraftWaveResult> {
+  const parent = parentOf(runJob);
+  const generation = options.generation ?? 0;
+  const leftovers = await db.execute<{ status: string }>(sql`
+    update run_items r set
+      status = ${options.capped ? 'deferred_budget' : 'failed'},
+      deferred_step = ${options.capped ? sql`case when exists (select 1 from step_results s where s.run_id = r.run_id and s.account_id = r.account_id and s.step = 'research') then 'prioritize' else 'research' end` : sql`null`},
+      error = ${options.capped ? null : 'the research wave ended without a prioritization for this account (see the failed job)'},
+      finished_at = now()
+    where r.run_id = ${runId} and r.status = 'queued'
+      and not exists (select 1 from step_results s where s.run_id = r.run_id and s.account_id = r.account_id and s.step = 'prioritize')
+    returning r.status`);
+  let queued = 0;
+  for (;;) {
+    const batch = await db.execute<{ account_id: string; priority: number }>(sql`
+      select r.account_id, r.priority from run_items r
+      join step_results s on s.run_id = r.run_id and s.account_id = r.account_id and s.step = 'prioritize'
+      where r.run_id = ${runId} and r.status = 'queued'
+      order by s.output->>'tier', r.priority
+      limit ${ENQUEUE_BATCH}`);
+    if (batch.length === 0) break;
+    // Ranks continue across batches, so the draft wave keeps tier order from its first job to its last.
+    await queues.flows.addBulk(batch.map((item, i) => draftFlow(runId, item.account_id, queued + i + 1, parent, generation)));
+    await markItems(db, runId, batch, 'queued', 'drafting');
+    queued += batch.length;
+  }
+  return { queued, deferred: options.capped ? leftovers.length : 0, unfinished: options.capped ? 0 : leftovers.length };
+}
+
+async function markItems(db: Db, runId: string, batch: ReadonlyArray<{ account_id: string }>, from: string, to: string): Promise<void> {
+  const ids = JSON.stringify(batch.map((b) => b.account_id));
+  await db.execute(sql`
+    update run_items set status = ${to}, enqueued_at = now()
+    where run_id = ${runId} and status = ${from}
+      and account_id = any(array(select jsonb_array_elements_text(${ids}::jsonb)::uuid))`);
 }

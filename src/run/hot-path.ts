@@ -8,11 +8,13 @@ import type { Step } from '../../db/schema/index.ts';
 import { createBatcher } from './batcher.ts';
 import { createFinalizer, type FinalizeInput, type FinalizeResult } from './finalize.ts';
 import {
+  deferItems,
   loadAccountSnapshots,
   loadStepRowsMany,
   storeCalls,
   storeSteps,
   type AccountSnapshotRows,
+  type DeferEntry,
   type LedgerRow,
   type StepKeyRef,
   type StepRow,
@@ -30,6 +32,8 @@ export type HotPath = {
   storeCalls(calls: LedgerRow[]): Promise<void>;
   /** Memory, artifacts, review routing and `done`, in one transaction shared with the turn's other accounts. */
   finalize(input: FinalizeInput): Promise<FinalizeResult>;
+  /** Marks an account deferred for budget (it is not finalized; a resume finishes it). */
+  defer(entry: DeferEntry): Promise<void>;
 };
 
 /** Statements stay small enough to plan and parse quickly. */
@@ -54,5 +58,6 @@ export function createHotPath(handle: Pick<DbHandle, 'db' | 'sql'>): HotPath {
     }),
     storeCalls: (calls) => storeCalls(sql, calls),
     finalize: createFinalizer(db),
+    defer: createBatcher((entries: DeferEntry[]) => deferItems(sql, entries), { maxBatch: MAX_BATCH, maxInFlight: IN_FLIGHT }),
   };
 }

@@ -169,10 +169,19 @@ const LEDGER_COLUMNS = `id, run_id, account_id, step, skill_version, model, call
 const LEDGER_RECORD = `x(id text, run_id text, account_id uuid, step text,
       skill_version text, model text, call_kind text, status text, input_tokens int, output_tokens int, cache_read_tokens int,
       cache_write_tokens int, cost_usd numeric, service_tier text, request_id text, error text, duration_ms int)`;
-/** The ledger insert of `$1` (a JSON array of LedgerRow), shared by the step statement and the failure path. */
+/**
+ * The ledger insert of `$1` (a JSON array of LedgerRow), shared by the step statement and the
+ * failure path. Under a budget each call's row was inserted as `started` before the call went out.
+ */
 const INSERT_CALLS = `insert into llm_calls (${LEDGER_COLUMNS}, finished_at)
     select ${LEDGER_COLUMNS}, now() from jsonb_to_recordset($1::jsonb) as ${LEDGER_RECORD}
-    on conflict do nothing`;
+    on conflict (id) do update set skill_version = excluded.skill_version, model = excluded.model,
+      call_kind = excluded.call_kind, status = excluded.status, input_tokens = excluded.input_tokens,
+      output_tokens = excluded.output_tokens, cache_read_tokens = excluded.cache_read_tokens,
+      cache_write_tokens = excluded.cache_write_tokens, cost_usd = excluded.cost_usd, service_tier = excluded.service_tier,
+      request_id = excluded.request_id, error = excluded.error, duration_ms = excluded.duration_ms, finished_at = excluded.finished_at
+    -- Only a budgeted call's 'started' row is completed; a finished row is never rewritten.
+    where llm_calls.status = 'started'`;
 
 /** Stores ledger rows alone: the calls of a step that failed still cost tokens. */
 export async function storeCalls(sql: postgres.Sql, calls: LedgerRow[]): Promise<void> {
@@ -224,4 +233,18 @@ export async function storeSteps(sql: postgres.Sql, entries: StoreStepEntry[]): 
   // drizzle makes this client return timestamps as text.
   const stored = new Map(rows.map((r) => [`${r.run_id}/${r.account_id}/${r.step}`, new Date(r.created_at)]));
   return entries.map(({ result: r }) => stored.get(`${r.runId}/${r.accountId}/${r.step}`));
+}
+
+export type DeferEntry = { runId: string; accountId: string; step: string };
+
+/** Marks accounts deferred for budget at the given step (done or failed accounts stay as they are). */
+export async function deferItems(sql: postgres.Sql, entries: DeferEntry[]): Promise<void[]> {
+  const rows = JSON.stringify(entries.map((e) => ({ run_id: e.runId, account_id: e.accountId, step: e.step })));
+  await sql.unsafe(
+    `update run_items r set status = 'deferred_budget', deferred_step = x.step, finished_at = now()
+     from jsonb_to_recordset($1::jsonb) as x(run_id text, account_id uuid, step text)
+     where r.run_id = x.run_id and r.account_id = x.account_id and r.status not in ('done', 'failed')`,
+    [rows],
+  );
+  return entries.map(() => undefined);
 }

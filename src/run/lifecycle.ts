@@ -3,9 +3,10 @@
  * fired twice, or `bookrun run` retried, finds the existing run instead of starting another.
  */
 import { randomBytes } from 'node:crypto';
-import { and, eq, inArray, notInArray } from 'drizzle-orm';
+import { and, eq, inArray, notInArray, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../db/client.ts';
 import { books, runItems, runs } from '../../db/schema/index.ts';
+import type { BudgetLimit } from '../budget/units.ts';
 import { AppError } from '../errors.ts';
 import { summarizeRun, type RunSummary } from './summary.ts';
 
@@ -14,7 +15,8 @@ export type NewRun = {
   trigger?: 'manual' | 'schedule';
   /** Defaults to a fresh key per manual run; the calendar date for scheduled runs. */
   runKey?: string;
-  budgetTokens?: number | undefined;
+  /** The run's hard cap; none means uncapped. */
+  budget?: BudgetLimit | undefined;
   settings?: Record<string, unknown>;
 };
 
@@ -41,7 +43,8 @@ export async function createRun(db: Db, input: NewRun, now: Date): Promise<{ run
       runKey,
       trigger: input.trigger ?? 'manual',
       status: 'pending',
-      budgetTokens: input.budgetTokens,
+      budgetTokens: input.budget?.kind === 'tokens' ? input.budget.tokens : null,
+      budgetUsd: input.budget?.kind === 'usd' ? input.budget.usd : null,
       settings: input.settings ?? {},
     })
     .onConflictDoNothing()
@@ -53,7 +56,11 @@ export async function createRun(db: Db, input: NewRun, now: Date): Promise<{ run
 }
 
 export async function markRunStarted(db: DbOrTx, runId: string, now: Date): Promise<void> {
-  await db.update(runs).set({ status: 'running', startedAt: now }).where(and(eq(runs.id, runId), eq(runs.status, 'pending')));
+  // A resumed run keeps its first start time, so its duration covers every pass.
+  await db
+    .update(runs)
+    .set({ status: 'running', startedAt: sql`coalesce(${runs.startedAt}, ${now.toISOString()}::timestamptz)` })
+    .where(and(eq(runs.id, runId), eq(runs.status, 'pending')));
 }
 
 /** Records why an account failed, at the step that failed. Done accounts are never downgraded. */
@@ -65,15 +72,24 @@ export async function markItemFailed(db: DbOrTx, runId: string, accountId: strin
 }
 
 /**
- * Closes a run once every account flow has finished: anything not done by now failed (its
- * flow was ignored by the run job), the summary is stored, and the status becomes completed.
+ * Closes a run once every account flow has finished: anything not done or deferred by now failed
+ * (its flow was ignored by the run job), the summary is stored, and the status becomes
+ * `completed`, or `completed_with_deferrals` when the budget left accounts for a resume.
  */
 export async function completeRun(db: Db, runId: string, now: Date): Promise<RunSummary> {
   await db
     .update(runItems)
     .set({ status: 'failed', error: 'the account flow ended without finishing (see the failed job for details)', finishedAt: now })
-    .where(and(eq(runItems.runId, runId), inArray(runItems.status, ['pending', 'queued'])));
-  await db.update(runs).set({ status: 'completed', finishedAt: now }).where(eq(runs.id, runId));
+    .where(and(eq(runItems.runId, runId), inArray(runItems.status, ['pending', 'queued', 'drafting'])));
+  const [deferred] = await db
+    .select({ id: runItems.accountId })
+    .from(runItems)
+    .where(and(eq(runItems.runId, runId), eq(runItems.status, 'deferred_budget')))
+    .limit(1);
+  await db
+    .update(runs)
+    .set({ status: deferred ? 'completed_with_deferrals' : 'completed', finishedAt: now })
+    .where(eq(runs.id, runId));
   const summary = await summarizeRun(db, runId, now);
   await db.update(runs).set({ summary }).where(eq(runs.id, runId));
   return summary;

@@ -13,6 +13,7 @@ export async function startRun(deps: Deps, input: NewRun): Promise<{ runId: stri
     policy: deps.policy,
     skills: Object.fromEntries(Object.values(deps.skills).map((s) => [s.name, s.version])),
     models: Object.fromEntries(Object.values(deps.skills).map((s) => [s.name, deps.llm.modelFor(s.name)])),
+    ...(input.budget ? { budget: input.budget } : {}),
     ...input.settings,
   };
   const { runId, created } = await createRun(deps.db, { ...input, settings }, deps.clock());

@@ -2,13 +2,13 @@
  * Memoized steps (DESIGN.md principle 2): a step's result is written once, keyed by
  * (run, account, step). A retried or duplicated job finds it and spends nothing.
  */
-import type { Step } from '../../db/schema/index.ts';
-import { addUsage, ZERO_USAGE, type LlmCallRecord, type TokenUsage } from '../llm/index.ts';
+import { addUsage, ZERO_USAGE, type TokenUsage } from '../llm/index.ts';
 import { ledgerRows } from './call-ledger.ts';
+import type { StepCallRecord, StepKey } from './step-types.ts';
 import type { HotPath } from './hot-path.ts';
 import type { StepRow } from './hot-queries.ts';
 
-export type StepKey = { runId: string; accountId: string; step: Step };
+export type { StepKey } from './step-types.ts';
 
 /** What a step produced. `skipped` steps (e.g. a tier policy excludes drafting) spend nothing. */
 export type StepOutcome = {
@@ -18,8 +18,8 @@ export type StepOutcome = {
   model?: string | undefined;
 };
 
-/** Receives the record of every model call a step makes; pass it as the call's `onCall`. */
-export type RecordCall = (record: LlmCallRecord) => void;
+/** Receives the record of every model call a step makes (src/run/step-calls.ts passes it on). */
+export type RecordCall = (record: StepCallRecord) => void;
 
 /**
  * Runs `produce` and stores its outcome with the ledger rows of every model call it reported to
@@ -33,12 +33,12 @@ export async function runStep(
   attempt: number,
   produce: (record: RecordCall) => Promise<StepOutcome>,
 ): Promise<{ memo: boolean; row: StepRow | undefined }> {
-  const records: LlmCallRecord[] = [];
+  const records: StepCallRecord[] = [];
   let outcome: StepOutcome;
   try {
     outcome = await produce((r) => records.push(r));
   } catch (error) {
-    await hot.storeCalls(ledgerRows({ ...key, attempt, skillVersion: undefined }, records, errorText(error)));
+    await hot.storeCalls(ledgerRows({ skillVersion: undefined }, records, errorText(error)));
     throw error;
   }
   const usage = sumUsage(records);
@@ -56,17 +56,17 @@ export async function runStep(
     costUsd: sumCost(records),
     attempt,
   };
-  const storedAt = await hot.storeStep({ result, calls: ledgerRows({ ...key, attempt, skillVersion: outcome.skill?.version }, records) });
+  const storedAt = await hot.storeStep({ result, calls: ledgerRows({ skillVersion: outcome.skill?.version }, records) });
   if (!storedAt) return { memo: true, row: undefined };
   const { step, status, output, skillName, skillVersion, model } = result;
   return { memo: false, row: { step, status, output, skillName, skillVersion, model, createdAt: storedAt } };
 }
 
-function sumUsage(records: LlmCallRecord[]): TokenUsage {
+function sumUsage(records: StepCallRecord[]): TokenUsage {
   return records.reduce((sum, r) => addUsage(sum, r.usage), ZERO_USAGE);
 }
 
-function sumCost(records: LlmCallRecord[]): number | null {
+function sumCost(records: StepCallRecord[]): number | null {
   let total = 0;
   for (const r of records) {
     if (r.costUsd === undefined) return null;

@@ -2,9 +2,10 @@
  * A run's summary, computed from Postgres (the ledger, not Redis, is the truth about spend).
  * The JSON shape is part of the CLI contract (DESIGN.md): extend it, never break it.
  */
-import { and, count, eq, sql, sum } from 'drizzle-orm';
+import { and, count, eq, inArray, sql, sum } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
-import { accounts, books, llmCalls, reviewItems, runItems, runs, stepResults, type RunStatus } from '../../db/schema/index.ts';
+import { accounts, artifacts, books, llmCalls, reviewItems, runItems, runs, stepResults, type RunStatus } from '../../db/schema/index.ts';
+import { deferralOf, type Deferral } from './deferral.ts';
 import { NotFoundError } from '../errors.ts';
 
 export type RunSummary = {
@@ -23,7 +24,12 @@ export type RunSummary = {
   failedCalls: number;
   tokens: { input: number; output: number; cacheRead: number; cacheWrite: number };
   costUsd: number;
-  budget: { limitTokens: number | null; spentTokens: number };
+  /** `limitTokens`/`limitUsd`: the run's cap (at most one is set); spent is from the ledger. */
+  budget: { limitTokens: number | null; spentTokens: number; limitUsd: number | null; spentUsd: number };
+  /** Set when accounts were deferred for budget: by step, and what finishing them would cost. */
+  deferral: Deferral | null;
+  /** Ledger cost per account served and per drafted account; per accepted draft once reviews exist. */
+  unitCosts: { perAccountUsd: number | null; perDraftUsd: number | null; perAcceptedDraftUsd: number | null; acceptedDrafts: number };
   seconds: number;
   failures: Array<{ accountId: string; account: string; step: string | null; error: string }>;
 };
@@ -33,13 +39,13 @@ const LISTED_FAILURES = 50;
 
 export async function summarizeRun(db: DbOrTx, runId: string, now = new Date()): Promise<RunSummary> {
   const [run] = await db
-    .select({ id: runs.id, status: runs.status, budgetTokens: runs.budgetTokens, startedAt: runs.startedAt, createdAt: runs.createdAt, finishedAt: runs.finishedAt, book: books.name })
+    .select({ id: runs.id, status: runs.status, budgetTokens: runs.budgetTokens, budgetUsd: runs.budgetUsd, settings: runs.settings, startedAt: runs.startedAt, createdAt: runs.createdAt, finishedAt: runs.finishedAt, book: books.name })
     .from(runs)
     .innerJoin(books, eq(books.id, runs.bookId))
     .where(eq(runs.id, runId));
   if (!run) throw new NotFoundError('run', runId);
 
-  const [statusRows, tierRows, draftRows, callRows, reviewRows, failureRows] = await Promise.all([
+  const [statusRows, tierRows, draftRows, callRows, reviewRows, failureRows, acceptedRows] = await Promise.all([
     db.select({ status: runItems.status, n: count() }).from(runItems).where(eq(runItems.runId, runId)).groupBy(runItems.status),
     db.select({ tier: runItems.tier, n: count() }).from(runItems).where(eq(runItems.runId, runId)).groupBy(runItems.tier),
     db
@@ -66,6 +72,10 @@ export async function summarizeRun(db: DbOrTx, runId: string, now = new Date()):
       .where(and(eq(runItems.runId, runId), eq(runItems.status, 'failed')))
       .orderBy(runItems.priority)
       .limit(LISTED_FAILURES),
+    db
+      .select({ n: count() })
+      .from(artifacts)
+      .where(and(eq(artifacts.runId, runId), eq(artifacts.workflow, 'drafting'), inArray(artifacts.status, ['accepted', 'edited']))),
   ]);
 
   const byStatus = Object.fromEntries(statusRows.map((r) => [r.status, r.n])) as Partial<Record<string, number>>;
@@ -77,6 +87,14 @@ export async function summarizeRun(db: DbOrTx, runId: string, now = new Date()):
   const started = run.startedAt ?? run.createdAt;
   const ended = run.finishedAt ?? now;
   const total = statusRows.reduce((s, r) => s + r.n, 0);
+  const deferred = byStatus['deferred_budget'] ?? 0;
+  const policy = (run.settings['policy'] ?? {}) as { draftTiers?: string[] };
+  const deferral = deferred > 0 ? await deferralOf(db, runId, policy.draftTiers ?? ['A', 'B']) : null;
+  const cost = calls?.cost ?? 0;
+  const drafts = draftRows[0]?.n ?? 0;
+  const served = (byStatus['done'] ?? 0) + (byStatus['failed'] ?? 0);
+  const accepted = acceptedRows[0]?.n ?? 0;
+  const per = (n: number) => (n > 0 ? Math.round((cost / n) * 1e6) / 1e6 : null);
   return {
     runId,
     book: run.book,
@@ -84,16 +102,23 @@ export async function summarizeRun(db: DbOrTx, runId: string, now = new Date()):
     accounts: total,
     completed: byStatus['done'] ?? 0,
     failed: byStatus['failed'] ?? 0,
-    deferred: byStatus['deferred_budget'] ?? 0,
+    deferred,
     pending: (byStatus['pending'] ?? 0) + (byStatus['queued'] ?? 0),
-    drafts: draftRows[0]?.n ?? 0,
+    drafts,
     tiers,
     reviewItems: { drafted: byReason['drafted'] ?? 0, sampled: byReason['sampled'] ?? 0 },
     llmCalls: calls?.calls ?? 0,
     failedCalls: calls?.failed ?? 0,
     tokens,
-    costUsd: Math.round((calls?.cost ?? 0) * 1e6) / 1e6,
-    budget: { limitTokens: run.budgetTokens, spentTokens: tokens.input + tokens.output + tokens.cacheRead + tokens.cacheWrite },
+    costUsd: Math.round(cost * 1e6) / 1e6,
+    budget: {
+      limitTokens: run.budgetTokens,
+      spentTokens: tokens.input + tokens.output + tokens.cacheRead + tokens.cacheWrite,
+      limitUsd: run.budgetUsd,
+      spentUsd: Math.round(cost * 1e6) / 1e6,
+    },
+    deferral,
+    unitCosts: { perAccountUsd: per(served), perDraftUsd: per(drafts), perAcceptedDraftUsd: per(accepted), acceptedDrafts: accepted },
     seconds: Math.round((ended.getTime() - started.getTime()) / 100) / 10,
     failures: failureRows.map((f) => ({ accountId: f.accountId, account: f.account, step: f.step, error: f.error ?? 'unknown error' })),
   };

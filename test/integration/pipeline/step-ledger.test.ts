@@ -21,7 +21,7 @@ describe('when a step throws after a model call', () => {
   it('rethrows, ledgers the call with the error, and stores no result', async () => {
     const usage = { ...ZERO_USAGE, input: 1_200, output: 80 };
     const failing = runStep(createHotPath(db), { runId, accountId, step: 'draft' }, 2, async (recordCall) => {
-      recordCall({ callKind: 'structured', model: 'claude-sonnet-5-5', status: 'invalid_output', usage, costUsd: 0.0048, durationMs: 12.4 });
+      recordCall({ runId, accountId, step: 'draft', callId: `${runId}.${accountId}.draft.a2.c1`, callKind: 'structured', model: 'claude-sonnet-5-5', status: 'invalid_output', usage, costUsd: 0.0048, durationMs: 12.4 });
       throw new Error('draft output rejected: recipient is do-not-contact');
     });
     await expect(failing).rejects.toThrow('recipient is do-not-contact');

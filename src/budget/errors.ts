@@ -1,0 +1,16 @@
+/** Budget outcomes that steer a step rather than fail it. */
+import { describeLimit, type BudgetLimit } from './units.ts';
+
+/**
+ * The run's budget cannot cover this call: the step is deferred (not failed), and the account
+ * waits for `bookrun runs resume` with more budget.
+ */
+export class BudgetDeferral extends Error {
+  constructor(
+    readonly step: string,
+    readonly limit: BudgetLimit,
+  ) {
+    super(`the run's budget of ${describeLimit(limit)} cannot cover the ${step} step; deferred until the run is resumed with more budget`);
+    this.name = 'BudgetDeferral';
+  }
+}
