@@ -4,7 +4,9 @@
  */
 import { InvalidArgumentError, type Command } from 'commander';
 import { describeLimit, type BudgetLimit } from '../budget/units.ts';
+import { formatForecast } from '../budget/forecast.ts';
 import { loadConfig, type Config } from '../config.ts';
+import { dryRun, type DryRun } from '../run/dry-run.ts';
 import { createDeps, type Deps } from '../deps.ts';
 import { awaitRun } from '../run/await-run.ts';
 import { startRun } from '../run/start-run.ts';
@@ -15,7 +17,7 @@ import { UsageError } from './exit.ts';
 import { progressBars } from './progress-bars.ts';
 import { formatRunSummary } from './run-summary.ts';
 
-export type RunFlags = { book: string; json?: boolean; detach?: boolean; concurrency?: number; budgetTokens?: number; budgetUsd?: number };
+export type RunFlags = { book: string; json?: boolean; detach?: boolean; dryRun?: boolean; concurrency?: number; budgetTokens?: number; budgetUsd?: number };
 
 /** A dollar amount > 0 with at most six decimals (the ledger's precision). */
 export function positiveUsd(value: string): number {
@@ -62,10 +64,12 @@ export function configureRunCommand(program: Command, ctx: CliContext): void {
     .option('--budget-usd <dollars>', 'hard cap on what the run may spend (default BOOKRUN_BUDGET_USD; none: uncapped)', positiveUsd)
     .option('--budget-tokens <n>', 'hard cap in tokens: input + output + cache reads and writes (default BOOKRUN_BUDGET_TOKENS)', positiveInt)
     .option('--concurrency <n>', 'concurrent model calls in this process (default BOOKRUN_CONCURRENCY, 48)', positiveInt)
+    .option('--dry-run', 'forecast tokens and cost per stage and model, and whether the budget covers it; spends nothing')
     .option('--detach', 'enqueue the run and return; workers elsewhere execute it')
     .option('--json', 'print one JSON object on stdout (the run summary; {runId} with --detach)')
     .action(async (flags: RunFlags) => {
       const config = loadConfig();
+      if (flags.dryRun) return printDryRun(ctx, await dryRun(config, flags.book, budgetFrom(flags, config.defaultBudget)), flags.json === true);
       const summary = await executeRun(config, ctx, flags);
       if (!summary) return;
       if (flags.json) ctx.stdout(JSON.stringify(summary));
@@ -106,4 +110,17 @@ export async function executeRun(config: Config, ctx: CliContext, flags: RunFlag
   } finally {
     if (owned) await d.close();
   }
+}
+
+function printDryRun(ctx: CliContext, forecast: DryRun, json: boolean): void {
+  if (json) return ctx.stdout(JSON.stringify(forecast));
+  for (const line of formatForecast(forecast)) ctx.stdout(line);
+  const b = forecast.budget;
+  if (!b) return;
+  const amount = (v: number) => (b.limit.kind === 'usd' ? `$${v.toFixed(2)}` : `${Math.round(v).toLocaleString('en-US')} tokens`);
+  ctx.stdout(
+    b.fits
+      ? `budget ${describeLimit(b.limit)}: covers the forecast with ${amount(b.headroom)} to spare`
+      : `budget ${describeLimit(b.limit)}: ${amount(-b.headroom)} short of the forecast; research and drafts of the best accounts go first, the rest is deferred (bookrun runs resume finishes it)`,
+  );
 }
