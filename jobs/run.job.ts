@@ -2,21 +2,24 @@
  * The run orchestrator: snapshot the book into run_items (pre-scored, no LLM), then the two
  * waves (jobs/catalog.ts) — research and prioritization for every account in pre-score order,
  * then drafts in tier order — each added as children of this job and awaited, then the summary.
- * Each phase is recorded in the job's data, so a retried or stalled run job resumes where it
- * stopped instead of starting over (BullMQ process-step-jobs pattern).
+ * In batch mode the stages go to the Message Batches API instead (src/run/batch-stage.ts) and
+ * this job sleeps as a delayed job between polls. Each phase is recorded in the job's data, so a
+ * retried or stalled run job resumes where it stopped instead of starting over (BullMQ
+ * process-step-jobs pattern).
  */
-import { WaitingChildrenError, type Job } from 'bullmq';
-import { eq } from 'drizzle-orm';
-import { runs } from '../db/schema/index.ts';
+import { DelayedError, WaitingChildrenError, type Job } from 'bullmq';
+import { and, eq } from 'drizzle-orm';
+import { runItems, runs } from '../db/schema/index.ts';
 import type { Deps } from '../src/deps.ts';
 import { NotFoundError } from '../src/errors.ts';
 import type { JobRuntime } from '../src/queue/worker.ts';
+import { advanceBatchRun, type BatchState } from '../src/run/batch-stage.ts';
 import { enqueueDraftWave, enqueueResearchWave } from '../src/run/enqueue.ts';
 import { completeRun, markRunStarted } from '../src/run/lifecycle.ts';
 import { snapshotRunItems } from '../src/run/snapshot.ts';
 import type { RunPayload } from './catalog.ts';
 
-type Phase = 'snapshot' | 'enqueue' | 'wait' | 'draft-enqueue' | 'draft-wait' | 'summarize';
+type Phase = 'snapshot' | 'enqueue' | 'wait' | 'draft-enqueue' | 'draft-wait' | 'batch' | 'summarize';
 
 export async function runJob(payload: RunPayload, { job, token }: JobRuntime, deps: Deps): Promise<{ status: string; accounts: number }> {
   const { runId } = payload;
@@ -25,7 +28,7 @@ export async function runJob(payload: RunPayload, { job, token }: JobRuntime, de
     await job.updateData({ ...job.data, phase: next });
     phase = next;
   };
-  const [run] = await deps.db.select({ bookId: runs.bookId, generation: runs.generation }).from(runs).where(eq(runs.id, runId));
+  const [run] = await deps.db.select({ bookId: runs.bookId, generation: runs.generation, mode: runs.mode }).from(runs).where(eq(runs.id, runId));
   if (!run) throw new NotFoundError('run', runId);
   const { generation } = run;
 
@@ -39,7 +42,24 @@ export async function runJob(payload: RunPayload, { job, token }: JobRuntime, de
       const n = await snapshotRunItems(deps.db, runId, run.bookId, deps.clock());
       deps.log.info(`run ${runId}: ${n} accounts snapshotted and pre-scored`);
     }
-    await setPhase('enqueue');
+    if (run.mode === 'batch') {
+      // Every item is in play at once: each stage goes out as one message batch.
+      await deps.db.update(runItems).set({ status: 'queued', enqueuedAt: deps.clock() }).where(and(eq(runItems.runId, runId), eq(runItems.status, 'pending')));
+      await job.updateData({ ...job.data, phase: 'batch', batch: undefined });
+      phase = 'batch';
+    } else await setPhase('enqueue');
+  }
+  if (phase === 'batch') {
+    const state = (job.data as { batch?: BatchState }).batch;
+    const save = (next: BatchState) => job.updateData({ ...job.data, phase: 'batch', batch: next });
+    const progress = await advanceBatchRun(deps, runId, state, save, deps.policy.batchPollMs);
+    if (progress.kind === 'wait') {
+      if (!token) throw new Error('run job has no lock token; cannot wait for its message batches');
+      // Sleeps as a delayed job, holding no worker slot, until the next poll.
+      await job.moveToDelayed(Date.now() + progress.ms, token);
+      throw new DelayedError();
+    }
+    await setPhase('summarize');
   }
   if (phase === 'enqueue') {
     const queued = await enqueueResearchWave(deps.db, deps.queues, job, runId, generation);

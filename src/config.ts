@@ -8,6 +8,12 @@ import type { BudgetLimit } from './budget/units.ts';
 import { StandinOptions } from './standin/options.ts';
 
 const DEFAULT_MODEL = 'claude-sonnet-5-5';
+/**
+ * Built-in models per skill, used while neither `BOOKRUN_MODEL` nor the skill's own variable is
+ * set: prioritization is a rubric applied to a brief, which the small model does well at a
+ * twentieth of the price (reference/claude-api.md §5).
+ */
+const DEFAULT_SKILL_MODELS: Readonly<Record<string, string>> = { prioritization: 'claude-haiku-5-5' };
 
 const number = (name: string) =>
   z
@@ -61,6 +67,10 @@ export const Env = z.object({
     .transform((s) => s.split(',').map((t) => t.trim().toUpperCase()).filter(Boolean))
     .pipe(z.array(z.enum(['A', 'B', 'C', 'D'])))
     .default(['A', 'B']),
+  /** How often a batch-mode run polls its message batches (they take minutes to hours on the API). */
+  BOOKRUN_BATCH_POLL_MS: number('BOOKRUN_BATCH_POLL_MS').pipe(z.number().int().min(10)).default(30_000),
+  /** Mark each skill's stable prompt prefix for prompt caching (off only to measure what it saves). */
+  BOOKRUN_PROMPT_CACHE: boolean.default(true),
   /** Share of undrafted accounts whose brief and tier go to review anyway, for honest accept rates. */
   BOOKRUN_REVIEW_SAMPLE_RATE: number('BOOKRUN_REVIEW_SAMPLE_RATE').pipe(z.number().min(0).max(1)).default(0.1),
   /** Default hard cap of a run in USD, when `bookrun run` is given none (unset: uncapped). */
@@ -89,6 +99,10 @@ export type LlmConfig = {
 export type PipelinePolicy = {
   draftTiers: ReadonlyArray<'A' | 'B' | 'C' | 'D'>;
   reviewSampleRate: number;
+  /** Whether requests mark the skill prefix for prompt caching. */
+  promptCache: boolean;
+  /** Poll interval of batch-mode runs. */
+  batchPollMs: number;
 };
 
 export type Config = {
@@ -129,7 +143,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   }
   const env = parsed.data;
 
-  const bySkill: Record<string, string> = {};
+  // An explicit BOOKRUN_MODEL means one model everywhere unless a skill names its own.
+  const bySkill: Record<string, string> = present['BOOKRUN_MODEL'] ? {} : { ...DEFAULT_SKILL_MODELS };
   for (const [key, value] of Object.entries(present)) {
     const match = SKILL_MODEL.exec(key);
     if (match?.[1] && value) bySkill[match[1].toLowerCase().replaceAll('_', '-')] = value;
@@ -172,7 +187,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     concurrency: env.BOOKRUN_CONCURRENCY,
     dbPool: env.BOOKRUN_DB_POOL,
     skillsDir: env.BOOKRUN_SKILLS_DIR,
-    policy: { draftTiers: env.BOOKRUN_DRAFT_TIERS, reviewSampleRate: env.BOOKRUN_REVIEW_SAMPLE_RATE },
+    policy: { draftTiers: env.BOOKRUN_DRAFT_TIERS, reviewSampleRate: env.BOOKRUN_REVIEW_SAMPLE_RATE, promptCache: env.BOOKRUN_PROMPT_CACHE, batchPollMs: env.BOOKRUN_BATCH_POLL_MS },
     llm: {
       apiKey: env.ANTHROPIC_API_KEY,
       baseURL: env.ANTHROPIC_BASE_URL,

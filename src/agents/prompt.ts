@@ -22,6 +22,11 @@ import type { AccountContext, CandidateFact, CitedFact } from './types.ts';
 /** Options shared by the request builders. */
 export type PromptOptions = {
   /**
+   * Mark the skill prefix for prompt caching. Off only to measure what caching saves (the cost
+   * bench's naive configuration). @defaultValue true
+   */
+  cache?: boolean;
+  /**
    * TTL of the system-prompt cache entry. `5m` suits a realtime run, whose calls keep the entry
    * warm; `1h` suits batch mode, where one stage can take longer than five minutes.
    * @defaultValue '5m'
@@ -46,7 +51,7 @@ export function systemBlocks(skill: Skill, options: PromptOptions = {}): TextBlo
   ];
   const last = blocks.length - 1;
   const block = blocks[last];
-  if (block) {
+  if (block && options.cache !== false) {
     blocks[last] = { ...block, cache_control: options.cacheTtl ? { type: 'ephemeral', ttl: options.cacheTtl } : { type: 'ephemeral' } };
   }
   return blocks;

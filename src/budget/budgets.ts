@@ -27,7 +27,16 @@ export type Budgets = {
    * Reserves `units` for a call and records it as `started` in the ledger before it goes out.
    * Waits while the call would fit but not beside the calls in flight. `false`: the budget is spent.
    */
-  reserve(runId: string, call: StartedCall, units: number, options?: { signal?: AbortSignal | undefined; stage?: BudgetStage }): Promise<boolean>;
+  reserve(
+    runId: string,
+    call: StartedCall,
+    units: number,
+    /**
+     * `wait: false` refuses instead of waiting for calls in flight to settle — for a batch being
+     * assembled, whose reservations are its own and settle only after it is submitted.
+     */
+    options?: { signal?: AbortSignal | undefined; stage?: BudgetStage; leaseMs?: number; wait?: boolean },
+  ): Promise<boolean>;
   /** Keeps the expected cost of an account's draft out of the research wave's reach. */
   owe(runId: string, accountId: string, units: number): Promise<void>;
   /** Settles calls whose ledger rows are final. */
@@ -98,7 +107,7 @@ export function createBudgets(options: BudgetsOptions): Budgets {
       // The ledger knows of the call before Redis does: a rebuild in between still charges it.
       await insertStarted(call);
       for (let rebuilt = false; ; ) {
-        const r = await budget.reserve(runId, call.id, units, leaseMs, stage);
+        const r = await budget.reserve(runId, call.id, units, options.leaseMs ?? leaseMs, stage);
         switch (r.kind) {
           case 'granted':
           case 'held':
@@ -112,6 +121,10 @@ export function createBudgets(options: BudgetsOptions): Budgets {
           case 'finished':
             throw new Error(`budget call id ${call.id} was already settled; call ids must name one attempt`);
           case 'busy':
+            if (options.wait === false) {
+              await deleteStarted(call.id);
+              return false;
+            }
             await sleep(busyPollMs, undefined, { signal: options.signal });
             break;
           case 'missing':

@@ -2,7 +2,7 @@
  * `bookrun run --book NAME` — start a run and, unless `--detach`, drive it with in-process
  * workers, showing live progress per stage and a final summary.
  */
-import { InvalidArgumentError, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { describeLimit, type BudgetLimit } from '../budget/units.ts';
 import { formatForecast } from '../budget/forecast.ts';
 import { loadConfig, type Config } from '../config.ts';
@@ -17,7 +17,7 @@ import { UsageError } from './exit.ts';
 import { progressBars } from './progress-bars.ts';
 import { formatRunSummary } from './run-summary.ts';
 
-export type RunFlags = { book: string; json?: boolean; detach?: boolean; dryRun?: boolean; concurrency?: number; budgetTokens?: number; budgetUsd?: number };
+export type RunFlags = { book: string; mode?: 'realtime' | 'batch'; json?: boolean; detach?: boolean; dryRun?: boolean; concurrency?: number; budgetTokens?: number; budgetUsd?: number };
 
 /** A dollar amount > 0 with at most six decimals (the ledger's precision). */
 export function positiveUsd(value: string): number {
@@ -64,12 +64,17 @@ export function configureRunCommand(program: Command, ctx: CliContext): void {
     .option('--budget-usd <dollars>', 'hard cap on what the run may spend (default BOOKRUN_BUDGET_USD; none: uncapped)', positiveUsd)
     .option('--budget-tokens <n>', 'hard cap in tokens: input + output + cache reads and writes (default BOOKRUN_BUDGET_TOKENS)', positiveInt)
     .option('--concurrency <n>', 'concurrent model calls in this process (default BOOKRUN_CONCURRENCY, 48)', positiveInt)
+    .addOption(
+      new Option('--mode <mode>', 'realtime: calls as accounts come; batch: each stage as one Message Batch, at half price, in minutes to hours')
+        .choices(['realtime', 'batch'])
+        .default('realtime'),
+    )
     .option('--dry-run', 'forecast tokens and cost per stage and model, and whether the budget covers it; spends nothing')
     .option('--detach', 'enqueue the run and return; workers elsewhere execute it')
     .option('--json', 'print one JSON object on stdout (the run summary; {runId} with --detach)')
     .action(async (flags: RunFlags) => {
       const config = loadConfig();
-      if (flags.dryRun) return printDryRun(ctx, await dryRun(config, flags.book, budgetFrom(flags, config.defaultBudget)), flags.json === true);
+      if (flags.dryRun) return printDryRun(ctx, await dryRun(config, flags.book, budgetFrom(flags, config.defaultBudget), flags.mode ?? 'realtime'), flags.json === true);
       const summary = await executeRun(config, ctx, flags);
       if (!summary) return;
       if (flags.json) ctx.stdout(JSON.stringify(summary));
@@ -86,7 +91,7 @@ export async function executeRun(config: Config, ctx: CliContext, flags: RunFlag
   const d = deps ?? (await createDeps(config, { log: { info: ctx.stderr, warn: ctx.stderr } }));
   try {
     const budget = budgetFrom(flags, config.defaultBudget);
-    const { runId } = await startRun(d, { bookName: flags.book, budget });
+    const { runId } = await startRun(d, { bookName: flags.book, budget, mode: flags.mode ?? 'realtime' });
     ctx.stderr(`run ${runId} started for book "${flags.book}"${budget ? ` with a budget of ${describeLimit(budget)}` : ''}`);
     if (flags.detach) {
       if (flags.json) ctx.stdout(JSON.stringify({ runId }));

@@ -11,6 +11,7 @@ import { memoryViewFromJson } from '../memory/index.ts';
 import type { JobRuntime } from '../queue/worker.ts';
 import type { StepRow } from './hot-queries.ts';
 import { stepCalls, type StepLlm } from './step-calls.ts';
+import { STEP_DEFS } from './step-defs.ts';
 import { runStep, type StepOutcome } from './step.ts';
 
 export type { StepLlm } from './step-calls.ts';
@@ -31,6 +32,20 @@ export type AccountStepResult = {
   context: AccountContext;
 };
 
+/** An account's context (read once per run and process) and its stored steps. */
+export async function accountState(deps: Deps, ids: { runId: string; accountId: string }): Promise<{ context: AccountContext; steps: Map<Step, StepRow> }> {
+  const { runId, accountId } = ids;
+  const cached = deps.contexts.get(runId, accountId);
+  if (cached) return { context: cached, steps: await deps.hot.steps(ids) };
+  // The memo check, the account and its memory come back in one round trip.
+  const snapshot = await deps.hot.snapshot(ids);
+  if (!snapshot.account) throw new NotFoundError('account', accountId);
+  const memory = memoryViewFromJson(accountId, snapshot.memory);
+  const context = { account: snapshot.account, contacts: snapshot.contacts, activities: snapshot.activities, memory, now: deps.clock() };
+  deps.contexts.put(runId, accountId, context);
+  return { context, steps: snapshot.steps };
+}
+
 /**
  * Runs `step` for one account unless it is stored already. `requires` are the earlier steps it
  * reads: under a budget, a missing one means that step was deferred, so this one is too.
@@ -44,19 +59,7 @@ export async function accountStep(
   requires: readonly Step[] = [],
 ): Promise<AccountStepResult> {
   const { runId, accountId } = ids;
-  let context = deps.contexts.get(runId, accountId);
-  let steps: Map<Step, StepRow>;
-  if (context) {
-    steps = await deps.hot.steps(ids);
-  } else {
-    // The memo check, the account and its memory come back in one round trip.
-    const snapshot = await deps.hot.snapshot(ids);
-    if (!snapshot.account) throw new NotFoundError('account', accountId);
-    steps = snapshot.steps;
-    const memory = memoryViewFromJson(accountId, snapshot.memory);
-    context = { account: snapshot.account, contacts: snapshot.contacts, activities: snapshot.activities, memory, now: deps.clock() };
-    deps.contexts.put(runId, accountId, context);
-  }
+  const { context, steps } = await accountState(deps, ids);
   // Memo hit: a retried or duplicated job spends nothing.
   if (steps.has(step)) return { memo: true, steps, context };
   const cap = await deps.budgets.capOf(runId);
@@ -86,7 +89,33 @@ export async function accountStep(
   }
 }
 
+/** `earlier` over an account's stored steps: the output of a step, or a precondition error. */
+export function earlierFrom(steps: ReadonlyMap<Step, StepRow>): <T>(step: Step) => T {
+  return <T>(s: Step) => outputOf<T>(steps.get(s), s);
+}
+
 function outputOf<T>(row: StepRow | undefined, step: Step): T {
   if (!row || row.status !== 'succeeded') throw new AppError('precondition_failed', `the ${step} step has no result for this account, so this step cannot run`);
   return row.output as T;
+}
+
+/**
+ * Runs one of the pipeline's steps (./step-defs.ts) for an account, its model call made at once.
+ * Returns what `accountStep` does.
+ */
+export function definedStep(deps: Deps, ids: { runId: string; accountId: string }, step: Step, runtime: JobRuntime): Promise<AccountStepResult> {
+  const def = STEP_DEFS[step];
+  return accountStep(
+    deps,
+    ids,
+    step,
+    runtime,
+    async ({ context, llm, earlier }) => {
+      const prepared = def.prepare(deps, context, earlier, { cache: deps.policy.promptCache });
+      if (prepared.kind === 'skip') return prepared.outcome;
+      const result = await llm.structured(prepared.request);
+      return prepared.finish(result.data, result.record.model);
+    },
+    def.requires,
+  );
 }

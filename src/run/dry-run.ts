@@ -19,7 +19,7 @@ export type DryRun = Forecast & {
   budget: { limit: BudgetLimit; fits: boolean; forecast: number; headroom: number } | null;
 };
 
-export async function dryRun(config: Config, bookName: string, budget: BudgetLimit | undefined, now = new Date()): Promise<DryRun> {
+export async function dryRun(config: Config, bookName: string, budget: BudgetLimit | undefined, mode: 'realtime' | 'batch' = 'realtime', now = new Date()): Promise<DryRun> {
   const skills = requireSkills(await loadSkills(config.skillsDir), PIPELINE_SKILLS);
   const handle = createDb(config.databaseUrl, { max: 2 });
   try {
@@ -32,7 +32,7 @@ export async function dryRun(config: Config, bookName: string, budget: BudgetLim
       skills: { research: skills.research, prioritization: skills.prioritization, drafting: skills.drafting },
       models: { research: model('research'), prioritization: model('prioritization'), drafting: model('drafting') },
       draftTiers: config.policy.draftTiers,
-      mode: 'realtime',
+      mode,
       now,
     });
     const t = forecast.total.tokens;

@@ -17,6 +17,8 @@ export type NewRun = {
   runKey?: string;
   /** The run's hard cap; none means uncapped. */
   budget?: BudgetLimit | undefined;
+  /** `batch`: each stage goes to the Message Batches API at half price (src/run/batch-stage.ts). */
+  mode?: 'realtime' | 'batch';
   settings?: Record<string, unknown>;
 };
 
@@ -42,6 +44,7 @@ export async function createRun(db: Db, input: NewRun, now: Date): Promise<{ run
       bookId: book.id,
       runKey,
       trigger: input.trigger ?? 'manual',
+      mode: input.mode ?? 'realtime',
       status: 'pending',
       budgetTokens: input.budget?.kind === 'tokens' ? input.budget.tokens : null,
       budgetUsd: input.budget?.kind === 'usd' ? input.budget.usd : null,
