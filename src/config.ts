@@ -67,6 +67,14 @@ export const Env = z.object({
     .transform((s) => s.split(',').map((t) => t.trim().toUpperCase()).filter(Boolean))
     .pipe(z.array(z.enum(['A', 'B', 'C', 'D'])))
     .default(['A', 'B']),
+  /**
+   * The provider's per-minute limits the fleet starts with, per model class. Replaced by the
+   * `anthropic-ratelimit-*-limit` headers of the first responses, so they only need to be right
+   * enough for the first burst.
+   */
+  BOOKRUN_PROVIDER_RPM: number('BOOKRUN_PROVIDER_RPM').pipe(z.number().int().positive()).default(4_000),
+  BOOKRUN_PROVIDER_ITPM: number('BOOKRUN_PROVIDER_ITPM').pipe(z.number().int().positive()).default(2_000_000),
+  BOOKRUN_PROVIDER_OTPM: number('BOOKRUN_PROVIDER_OTPM').pipe(z.number().int().positive()).default(400_000),
   /** How often a batch-mode run polls its message batches (they take minutes to hours on the API). */
   BOOKRUN_BATCH_POLL_MS: number('BOOKRUN_BATCH_POLL_MS').pipe(z.number().int().min(10)).default(30_000),
   /** Mark each skill's stable prompt prefix for prompt caching (off only to measure what it saves). */
@@ -93,6 +101,8 @@ export type LlmConfig = {
   maxRetries: number;
   timeoutMs: number;
   models: ModelConfig;
+  /** Starting per-minute limits of the fleet-wide rate limiter (refreshed from response headers). */
+  limits: { rpm: number; itpm: number; otpm: number };
 };
 
 /** What a run does with each account, beyond what the skills say. */
@@ -194,6 +204,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       maxRetries: env.BOOKRUN_LLM_MAX_RETRIES,
       timeoutMs: env.BOOKRUN_LLM_TIMEOUT_MS,
       models: { default: env.BOOKRUN_MODEL, bySkill },
+      limits: { rpm: env.BOOKRUN_PROVIDER_RPM, itpm: env.BOOKRUN_PROVIDER_ITPM, otpm: env.BOOKRUN_PROVIDER_OTPM },
     },
     standin: standin.data,
     standinExplicit: Object.keys(standinInput) as Array<keyof StandinOptions>,

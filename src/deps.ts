@@ -7,6 +7,8 @@
 import type { Redis } from 'ioredis';
 import { checkDatabase, createDb, type Db, type DbHandle } from '../db/client.ts';
 import { createBudgets, type Budgets } from './budget/budgets.ts';
+import { createConcurrencyController } from './budget/concurrency.ts';
+import { createRateLimiter } from './budget/rate-limit.ts';
 import type { Config, PipelinePolicy } from './config.ts';
 import { clientFor, connectLlm, describeEndpoint, type LlmClient, type LlmEndpoint } from './llm/index.ts';
 import { createHttpFetch } from './llm/http-fetch.ts';
@@ -14,6 +16,7 @@ import { createRedis, pingRedis } from './queue/connection.ts';
 import { createQueues, type Queues } from './queue/queues.ts';
 import { ContextCache } from './run/context-cache.ts';
 import { createHotPath, type HotPath } from './run/hot-path.ts';
+import { createProvider, type Provider } from './run/provider-gate.ts';
 import { loadSkills, requireSkills, type Skill } from './skills/index.ts';
 
 /** The skills a run needs, one per workflow. */
@@ -39,6 +42,8 @@ export type Deps = {
   hot: HotPath;
   /** Run budgets: reservations in Redis, mirrored in the ledger. */
   budgets: Budgets;
+  /** The provider's rate limits, shared by the fleet, and the adaptive concurrency cap. */
+  provider: Provider;
   clock: () => Date;
   log: Logger;
   close(): Promise<void>;
@@ -92,6 +97,19 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     const llm = clientFor(config, llmEndpoint, { fetch: httpFetch });
     log.info(`model calls go to ${describeEndpoint(llmEndpoint)}`);
 
+    const provider: Provider = createProvider(
+      createRateLimiter(redis, { prefix: config.queuePrefix, limits: config.llm.limits }),
+      // Fleet-wide cap on concurrent model-calling jobs: halved on a 429, then stepped back up.
+      createConcurrencyController({
+        apply: async (n) => {
+          await queues.llm.setGlobalConcurrency(n);
+          log.warn(`provider: concurrent model calls across the fleet now ${n}`);
+        },
+        initial: config.concurrency,
+        max: Math.max(200, config.concurrency),
+      }),
+    );
+
     return {
       config,
       db: dbHandle.db,
@@ -111,6 +129,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
         // Longer than any call can take with its SDK retries, so only a dead worker's reservation expires.
         leaseMs: config.llm.timeoutMs * (config.llm.maxRetries + 1) + 60_000,
       }),
+      provider,
       clock: overrides.clock ?? (() => new Date()),
       log,
       close,

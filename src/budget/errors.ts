@@ -14,3 +14,17 @@ export class BudgetDeferral extends Error {
     this.name = 'BudgetDeferral';
   }
 }
+
+/**
+ * The provider's rate limits leave no room for this call for a while: the job should wait as a
+ * delayed job (holding no worker slot) and run again after `delayMs`. Not a failure.
+ */
+export class ProviderBusy extends Error {
+  constructor(
+    readonly delayMs: number,
+    readonly limit: string,
+  ) {
+    super(`the provider's ${limit} limit leaves no room for ${Math.ceil(delayMs)} ms; the job waits`);
+    this.name = 'ProviderBusy';
+  }
+}

@@ -2,20 +2,31 @@
  * The one wrapper around SDK calls: it classifies every failure (the only caller of
  * `classifyLlmError`) and emits exactly one `LlmCallRecord` per recorded call.
  */
+import { APIError } from '@anthropic-ai/sdk';
 import { classifyLlmError, type LlmError } from './errors.ts';
 import { costUsd } from './pricing.ts';
+import { parseRateLimitHeaders, type RateLimitSnapshot } from './rate-limit-headers.ts';
 import type { LlmCallKind, LlmCallRecord } from './types.ts';
 import { ZERO_USAGE, type TokenUsage } from './usage.ts';
 
 /** What a finished SDK call reveals for its record. */
-export type Observed = { usage: TokenUsage; requestId?: string | null | undefined; stopReason?: string | null | undefined };
+export type Observed = {
+  usage: TokenUsage;
+  requestId?: string | null | undefined;
+  stopReason?: string | null | undefined;
+  /** The response's rate-limit headers (see `LlmCallRecord.rateLimit`). */
+  rateLimit?: RateLimitSnapshot | undefined;
+};
 
 /** Identity of one recorded call. */
 export type CallMeta = {
   callKind: LlmCallKind;
   model: string;
   skill?: string | undefined;
-  /** No tokens are billed (count_tokens): cost is 0 whatever the model. */
+  /**
+   * No tokens are billed (count_tokens): cost is 0 whatever the model. Such calls have their own
+   * limits, so their rate-limit headers are not recorded either: they would mislead the limiter.
+   */
   free?: boolean;
   /** The caller's observer of this call's record (`CallOptions.onCall`). */
   onCall?: ((record: LlmCallRecord) => void) | undefined;
@@ -72,7 +83,7 @@ export function createCallRunner(options: CallRunnerOptions = {}): CallRunner {
   ): Promise<Recorded<T>> {
     const started = clock();
     let observed: Observed = { usage: ZERO_USAGE };
-    const makeRecord = (status: LlmCallRecord['status'], requestId?: string): LlmCallRecord => ({
+    const makeRecord = (status: LlmCallRecord['status'], requestId?: string, rateLimit = observed.rateLimit): LlmCallRecord => ({
       callKind: meta.callKind,
       model: meta.model,
       skill: meta.skill,
@@ -82,6 +93,8 @@ export function createCallRunner(options: CallRunnerOptions = {}): CallRunner {
       costUsd: meta.free ? 0 : price(meta.model, observed.usage),
       durationMs: Math.max(0, Math.round(clock() - started)),
       stopReason: observed.stopReason ?? undefined,
+      // Only when known: records without headers keep their old shape.
+      ...(rateLimit && !meta.free ? { rateLimit } : {}),
     });
 
     let value: T;
@@ -93,7 +106,8 @@ export function createCallRunner(options: CallRunnerOptions = {}): CallRunner {
       });
     } catch (err) {
       const error = err as LlmError; // guard() only throws LlmError
-      const record = makeRecord(error.kind, error.requestId);
+      // A 429 carries the limits that were hit; that is the response the limiter most needs.
+      const record = makeRecord(error.kind, error.requestId, observed.rateLimit ?? errorRateLimit(error));
       emit(record);
       meta.onCall?.(record);
       throw error;
@@ -106,4 +120,9 @@ export function createCallRunner(options: CallRunnerOptions = {}): CallRunner {
   }
 
   return { guard, recorded, emit, price };
+}
+
+/** The rate-limit headers of the API error beneath an `LlmError`, if it came with a response. */
+function errorRateLimit(error: LlmError): RateLimitSnapshot | undefined {
+  return error.cause instanceof APIError ? parseRateLimitHeaders(error.cause.headers) : undefined;
 }

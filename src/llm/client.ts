@@ -7,6 +7,7 @@ import type { Message } from '@anthropic-ai/sdk/resources/messages';
 import type { ModelConfig } from '../config.ts';
 import { createBatches } from './batches.ts';
 import { createCallRunner, type CallMeta, type Observed, type Recorded } from './call.ts';
+import { parseRateLimitHeaders } from './rate-limit-headers.ts';
 import { buildCountParams, buildParams, textOf } from './request.ts';
 import { parseStructured } from './structured.ts';
 import { runToolLoop } from './tool-loop.ts';
@@ -36,10 +37,14 @@ export type LlmClientOptions = {
 
 type RequestId = { _request_id?: string | null };
 
-const observeMessage = (message: Message, requestId?: string | null): Observed => ({
+/** A parsed message with the HTTP response it came in (`APIPromise.withResponse()`). */
+type WithResponse = { data: Message; response: Response | null | undefined };
+
+const observeMessage = ({ data: message, response }: WithResponse, requestId?: string | null): Observed => ({
   usage: normalizeUsage(message.usage),
   requestId: requestId ?? (message as RequestId)._request_id,
   stopReason: message.stop_reason,
+  rateLimit: parseRateLimitHeaders(response?.headers),
 });
 
 /** Create the LLM client. Every method throws only `LlmError`; every SDK call is recorded via `onCall`. */
@@ -79,7 +84,9 @@ export function createLlmClient(opts: LlmClientOptions): LlmClient {
     async message(req, { signal, onCall } = {}) {
       const m = meta('message', req, onCall);
       const params = buildParams(req, m.model);
-      const call = await runner.recorded(m, () => sdk.messages.create(params, { signal }), (msg) => observeMessage(msg), (msg) => msg);
+      // withResponse() hands over the parsed body and the Response (for its rate-limit headers)
+      // from the one request; it adds no parsing of its own.
+      const call = await runner.recorded(m, () => sdk.messages.create(params, { signal }).withResponse(), observeMessage, (r) => r.data);
       return asResult(call);
     },
 
@@ -90,9 +97,9 @@ export function createLlmClient(opts: LlmClientOptions): LlmClient {
       const params = buildParams(req, m.model, outputFormatFor(req.schema));
       const call = await runner.recorded(
         m,
-        () => sdk.messages.create(params, { signal }),
-        (msg) => observeMessage(msg),
-        (msg) => ({ message: msg, data: parseStructured(msg, req.schema, req.name) }),
+        () => sdk.messages.create(params, { signal }).withResponse(),
+        observeMessage,
+        ({ data: msg }) => ({ message: msg, data: parseStructured(msg, req.schema, req.name) }),
       );
       return { data: call.value.data, message: call.value.message, usage: call.usage, costUsd: call.costUsd, record: call.record };
     },
@@ -106,10 +113,10 @@ export function createLlmClient(opts: LlmClientOptions): LlmClient {
           const stream = sdk.messages.stream(params, { signal });
           if (onText) stream.on('text', (delta) => onText(delta));
           const message = await stream.finalMessage();
-          return { message, requestId: stream.request_id };
+          return { data: message, response: stream.response, requestId: stream.request_id };
         },
-        ({ message, requestId }) => observeMessage(message, requestId),
-        ({ message }) => message,
+        (raw) => observeMessage(raw, raw.requestId),
+        ({ data }) => data,
       );
       return asResult(call);
     },

@@ -19,6 +19,13 @@ export {
   type PriceTier,
 } from './pricing.ts';
 export { normalizeUsage, addUsage, totalInput, ZERO_USAGE, type TokenUsage } from './usage.ts';
+export {
+  parseRateLimitHeaders,
+  remainingFraction,
+  type HeaderSource,
+  type RateLimitBucket,
+  type RateLimitSnapshot,
+} from './rate-limit-headers.ts';
 export { textOf, TOOL_NAME_PATTERN } from './request.ts';
 export { ToolError, defineTool } from './tool-loop.ts';
 export { CUSTOM_ID_PATTERN, DEFAULT_BATCH_POLL_MS } from './batches.ts';

@@ -7,6 +7,7 @@ import { zodOutputFormat } from '@anthropic-ai/sdk/helpers/zod';
 import type { Message, MessageParam, ToolResultBlockParam, ToolUseBlock } from '@anthropic-ai/sdk/resources/messages';
 import type { CallRunner } from './call.ts';
 import { LlmError } from './errors.ts';
+import { parseRateLimitHeaders } from './rate-limit-headers.ts';
 import { assertToolNames, assistantTurn, buildParams, formatIssues, textOf, toolDefinition } from './request.ts';
 import { parseStructured } from './structured.ts';
 import type { CallOptions, LlmCallRecord, LoopTool, ToolLoopRequest, ToolLoopResult } from './types.ts';
@@ -88,13 +89,14 @@ export async function runToolLoop<T>(
     const params = buildParams({ ...req, tools: definitions, messages: [...transcript] }, model, format);
     const { value, ...call } = await deps.runner.recorded(
       { callKind: 'tool_turn', model, skill: req.skill, onCall },
-      () => deps.sdk.messages.create(params, { signal }),
-      (message) => ({
+      () => deps.sdk.messages.create(params, { signal }).withResponse(),
+      ({ data: message, response }) => ({
         usage: normalizeUsage(message.usage),
         requestId: (message as { _request_id?: string | null })._request_id,
         stopReason: message.stop_reason,
+        rateLimit: parseRateLimitHeaders(response.headers),
       }),
-      (message) => ({
+      ({ data: message }) => ({
         message,
         data: isFinal(message) && req.schema ? parseStructured(message, req.schema, req.name) : undefined,
       }),

@@ -6,6 +6,7 @@ import type Anthropic from '@anthropic-ai/sdk';
 import type { Message, MessageParam, TextBlockParam, Tool } from '@anthropic-ai/sdk/resources/messages';
 import type { z } from 'zod';
 import type { LlmError, LlmErrorKind } from './errors.ts';
+import type { RateLimitSnapshot } from './rate-limit-headers.ts';
 import type { TokenUsage } from './usage.ts';
 
 /**
@@ -63,6 +64,13 @@ export type LlmCallRecord = {
   /** Set on `batch_item` records; (batchId, customId) identifies the item for de-duplication. */
   batchId?: string | undefined;
   customId?: string | undefined;
+  /**
+   * The `anthropic-ratelimit-*` headers of the response, 429s and other API errors included: the
+   * provider limiter's and the concurrency controller's feed. Absent when the response carried
+   * none, when there was no response (connection errors) and on count_tokens and batch records,
+   * whose limits are not the Messages API's.
+   */
+  rateLimit?: RateLimitSnapshot | undefined;
 };
 
 /** Result of `message` and `stream`. */

@@ -2,16 +2,18 @@
  * Workers: parse the payload with the catalog schema, pass BullMQ's AbortSignal on, and map
  * errors to job control — the only place that does (reference/style.md C5):
  * - 429 → a fleet-wide pause of the queue (`queue.rateLimit`) without using an attempt;
+ * - the provider's limits busy for a while (`ProviderBusy`) → the job is delayed, no attempt used;
  * - invalid model output → one more attempt, then give up (a real model may answer better once);
  * - other permanent errors (bad request, missing rows, bad payload) → `UnrecoverableError`;
  * - everything else (5xx, network, timeouts) → rethrown so exponential backoff applies.
  * When a job fails for good, `onFinalFailure` records why before BullMQ moves it to failed.
  */
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { ZodError } from 'zod';
 import { jobCatalog, type JobName } from '../../jobs/catalog.ts';
 import { AgentInputError, AgentOutputError } from '../agents/errors.ts';
+import { ProviderBusy } from '../budget/errors.ts';
 import { AppError, messageOf } from '../errors.ts';
 import { LlmError } from '../llm/errors.ts';
 import type { QueueName } from './names.ts';
@@ -33,11 +35,14 @@ export type WorkerSettings = {
 /** What a failure means for the job. */
 export type FailureAction =
   | { kind: 'rate_limit'; retryAfterMs: number }
+  /** Not a failure: the job waits `delayMs` as a delayed job (the provider's limits are busy). */
+  | { kind: 'delay'; delayMs: number }
   | { kind: 'give_up'; message: string }
   | { kind: 'retry' };
 
 /** Decides what to do with an error thrown by attempt number `attempt` (1-based). */
 export function failureAction(error: unknown, attempt: number): FailureAction {
+  if (error instanceof ProviderBusy) return { kind: 'delay', delayMs: error.delayMs };
   if (error instanceof LlmError) {
     switch (error.kind) {
       case 'rate_limited':
@@ -103,6 +108,11 @@ async function processJob(settings: WorkerSettings, job: Job, token: string | un
     if (action.kind === 'rate_limit') {
       await settings.queues.byName(spec.queue).rateLimit(action.retryAfterMs);
       throw Worker.RateLimitError();
+    }
+    if (action.kind === 'delay' && token) {
+      // Waits without holding a worker slot and without using an attempt.
+      await job.moveToDelayed(Date.now() + Math.ceil(action.delayMs), token);
+      throw new DelayedError();
     }
     const final = action.kind === 'give_up' || attempt >= (job.opts.attempts ?? spec.attempts);
     if (final) await settings.onFinalFailure(job, name, error);

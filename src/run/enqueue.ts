@@ -93,6 +93,9 @@ export type DraftWaveResult = { queued: number; deferred: number; unfinished: nu
 export async function enqueueDraftWave(db: Db, queues: Queues, runJob: Job, runId: string, options: { generation?: number; capped: boolean }): Promise<DraftWaveResult> {
   const parent = parentOf(runJob);
   const generation = options.generation ?? 0;
+  // The research wave just wrote a step row per account: without fresh statistics the planner
+  // takes step_results for empty and joins it by scanning it once per run item.
+  await db.execute(sql`analyze step_results`);
   const leftovers = await db.execute<{ status: string }>(sql`
     update run_items r set
       status = ${options.capped ? 'deferred_budget' : 'failed'},
@@ -102,17 +105,19 @@ export async function enqueueDraftWave(db: Db, queues: Queues, runJob: Job, runI
     where r.run_id = ${runId} and r.status = 'queued'
       and not exists (select 1 from step_results s where s.run_id = r.run_id and s.account_id = r.account_id and s.step = 'prioritize')
     returning r.status`);
+  // One ordered read for the whole wave (a query per batch sorted every prioritization again).
+  const order = await db.execute<{ account_id: string }>(sql`
+    select r.account_id from run_items r
+    join step_results s on s.run_id = r.run_id and s.account_id = r.account_id and s.step = 'prioritize'
+    where r.run_id = ${runId} and r.status = 'queued'
+    order by s.output->>'tier', r.priority`);
+  // A run job restarted mid-wave continues the ranks after the drafts it already added.
+  const [before] = await db.execute<{ n: number }>(sql`select count(*)::int as n from run_items where run_id = ${runId} and status = 'drafting'`);
   let queued = 0;
-  for (;;) {
-    const batch = await db.execute<{ account_id: string; priority: number }>(sql`
-      select r.account_id, r.priority from run_items r
-      join step_results s on s.run_id = r.run_id and s.account_id = r.account_id and s.step = 'prioritize'
-      where r.run_id = ${runId} and r.status = 'queued'
-      order by s.output->>'tier', r.priority
-      limit ${ENQUEUE_BATCH}`);
-    if (batch.length === 0) break;
+  for (let i = 0; i < order.length; i += ENQUEUE_BATCH) {
+    const batch = order.slice(i, i + ENQUEUE_BATCH);
     // Ranks continue across batches, so the draft wave keeps tier order from its first job to its last.
-    await queues.flows.addBulk(batch.map((item, i) => draftFlow(runId, item.account_id, queued + i + 1, parent, generation)));
+    await queues.flows.addBulk(batch.map((item, j) => draftFlow(runId, item.account_id, (before?.n ?? 0) + i + j + 1, parent, generation)));
     await markItems(db, runId, batch, 'queued', 'drafting');
     queued += batch.length;
   }

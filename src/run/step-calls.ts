@@ -10,7 +10,8 @@ import { BudgetDeferral } from '../budget/errors.ts';
 import { requestChars } from '../budget/input-estimator.ts';
 import { estimateUnits, unitsToUsd, usageUnits, type BudgetLimit } from '../budget/units.ts';
 import type { Logger } from '../deps.ts';
-import { totalInput, ZERO_USAGE, type CallOptions, type LlmClient, type MessageRequest } from '../llm/index.ts';
+import { totalInput, ZERO_USAGE, type CallOptions, type LlmCallRecord, type LlmClient, type MessageRequest } from '../llm/index.ts';
+import type { Provider } from './provider-gate.ts';
 import type { StepCallRecord, StepKey } from './step-types.ts';
 
 export type { StepCallRecord } from './step-types.ts';
@@ -23,7 +24,7 @@ export type StepCalls = {
   settle(): Promise<void>;
 };
 
-export type StepCallsDeps = { llm: LlmClient; budgets: Budgets; log: Logger };
+export type StepCallsDeps = { llm: LlmClient; budgets: Budgets; log: Logger; provider: Provider };
 
 export function stepCalls(
   deps: StepCallsDeps,
@@ -38,36 +39,52 @@ export function stepCalls(
 
   async function gated<R>(req: MessageRequest, send: (options: CallOptions) => Promise<R>): Promise<R> {
     const callId = `${key.runId}.${key.accountId}.${key.step}.a${execution}.c${++n}`;
-    const model = req.model ?? (req.skill === undefined ? deps.llm.modelFor('') : deps.llm.modelFor(req.skill));
-    if (!cap) return send({ signal, onCall: (r) => record({ ...r, ...key, callId }) });
-
+    const model = req.model ?? deps.llm.modelFor(req.skill ?? '');
     const skill = req.skill ?? 'default';
     const chars = requestChars(req);
     const inputTokens = deps.budgets.estimator.estimate(skill, chars);
-    const units = estimateUnits(cap.kind, model, { inputTokens, maxTokens: req.maxTokens });
-    const started = { id: callId, runId: key.runId, accountId: key.accountId, step: key.step, model, estTokens: inputTokens + req.maxTokens, estCostUsd: unitsToUsd(cap.kind, units) ?? null };
-    const stage = key.step === 'draft' ? 'draft' : 'research';
-    if (!(await deps.budgets.reserve(key.runId, started, units, { signal, stage }))) throw new BudgetDeferral(key.step, cap);
-    const entry = { units, settled: undefined as number | undefined };
-    reserved.set(callId, entry);
+    // Output is taken up front at a quarter of max_tokens (about what steps write) and settled after.
+    const ticket = await deps.provider.acquire(model, { inputTokens, outputTokens: Math.ceil(req.maxTokens / 4) }, signal);
+    let last: LlmCallRecord | undefined;
+    let failure: unknown;
     try {
-      return await send({
-        signal,
-        onCall: (r) => {
-          entry.settled = usageUnits(cap.kind, r.model, r.usage, r.costUsd);
-          deps.budgets.estimator.observeCost(skill, units, entry.settled);
-          if (deps.budgets.estimator.observe(skill, chars, inputTokens, totalInput(r.usage)))
-            deps.log.warn(`budget: call ${callId} read ${totalInput(r.usage)} input tokens, over its estimate of ${inputTokens}`);
-          record({ ...r, ...key, callId });
-        },
-      });
-    } finally {
-      if (entry.settled === undefined) {
-        // The client threw before a request went out (no record): the call cost nothing, and its
-        // `started` row must not stay open, or a rebuild would charge its estimate.
-        entry.settled = 0;
-        record({ ...key, callId, callKind: 'message', model, status: 'unrecoverable', usage: ZERO_USAGE, costUsd: 0, durationMs: 0 });
+      let entry: { units: number; settled: number | undefined } | undefined;
+      let units = 0;
+      if (cap) {
+        units = estimateUnits(cap.kind, model, { inputTokens, maxTokens: req.maxTokens });
+        const started = { id: callId, runId: key.runId, accountId: key.accountId, step: key.step, model, estTokens: inputTokens + req.maxTokens, estCostUsd: unitsToUsd(cap.kind, units) ?? null };
+        const stage = key.step === 'draft' ? 'draft' : 'research';
+        if (!(await deps.budgets.reserve(key.runId, started, units, { signal, stage }))) throw new BudgetDeferral(key.step, cap);
+        entry = { units, settled: undefined };
+        reserved.set(callId, entry);
       }
+      try {
+        return await send({
+          signal,
+          onCall: (r) => {
+            last = r;
+            if (cap && entry) {
+              entry.settled = usageUnits(cap.kind, r.model, r.usage, r.costUsd);
+              deps.budgets.estimator.observeCost(skill, units, entry.settled);
+            }
+            if (deps.budgets.estimator.observe(skill, chars, inputTokens, totalInput(r.usage)) && cap)
+              deps.log.warn(`budget: call ${callId} read ${totalInput(r.usage)} input tokens, over its estimate of ${inputTokens}`);
+            record({ ...r, ...key, callId });
+          },
+        });
+      } finally {
+        if (entry && entry.settled === undefined) {
+          // The client threw before a request went out (no record): the call cost nothing, and its
+          // `started` row must not stay open, or a rebuild would charge its estimate.
+          entry.settled = 0;
+          record({ ...key, callId, callKind: 'message', model, status: 'unrecoverable', usage: ZERO_USAGE, costUsd: 0, durationMs: 0 });
+        }
+      }
+    } catch (error) {
+      failure = error;
+      throw error;
+    } finally {
+      await ticket.finish(last, failure);
     }
   }
 
