@@ -3,11 +3,14 @@
  * log with its quarantine. Accounts are keyed by the CRM's own id inside a book, so a re-import
  * updates rows instead of duplicating them.
  */
-import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, index, integer, jsonb, numeric, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 export const books = pgTable('books', {
   id: uuid('id').primaryKey().defaultRandom(),
   name: text('name').notNull().unique(),
+  /** The cap a run of this book gets when none is given (`bookrun book budget`); at most one is set. */
+  budgetUsd: numeric('budget_usd', { precision: 14, scale: 6, mode: 'number' }),
+  budgetTokens: bigint('budget_tokens', { mode: 'number' }),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });

@@ -11,3 +11,4 @@ export { writeGeneratedBook, type WriteGeneratedBookOptions, type WrittenBook } 
 export { mapHeaders, normalizeHeader, type HeaderMapping } from './header-mapping.ts';
 export { importBook, type ImportBookOptions, type ImportProgress } from './import-book.ts';
 export { formatImportReport, type ImportIssue, type ImportReport } from './import-report.ts';
+export { bookBudget, setBookBudget } from './book-budget.ts';

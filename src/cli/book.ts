@@ -9,16 +9,20 @@ import { createDb } from '../../db/client.ts';
 import {
   BookDatabaseError,
   BookInputError,
+  bookBudget,
   formatImportReport,
   importBook,
   loadColumnMap,
+  setBookBudget,
   writeGeneratedBook,
   type ColumnMap,
 } from '../book/index.ts';
+import { describeLimit } from '../budget/units.ts';
 import { loadConfig } from '../config.ts';
 import type { CliContext } from './context.ts';
 import { redactUrl } from './db.ts';
 import { UsageError } from './exit.ts';
+import { budgetFrom, positiveInt, positiveUsd } from './run.ts';
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 const count = (n: number, noun: string) => `${fmt(n)} ${noun}${n === 1 ? '' : 's'}`;
@@ -134,6 +138,36 @@ export function configureBookCommand(program: Command, ctx: CliContext): void {
         if (error instanceof BookInputError) throw new UsageError(error.message);
         if (error instanceof BookDatabaseError) throw new Error(`${error.message} [DATABASE_URL ${redactUrl(config.databaseUrl)}]`, { cause: error });
         throw error;
+      } finally {
+        await handle.close();
+      }
+    });
+
+  book
+    .command('budget')
+    .summary("show or set a book's default budget (the cap of runs that name none)")
+    .description(
+      [
+        "Without a flag, shows the book's default budget. A run of the book that names no --budget-usd or",
+        '--budget-tokens gets this cap (nightly schedules rely on it); without one, BOOKRUN_BUDGET_USD or',
+        'BOOKRUN_BUDGET_TOKENS applies, and without those the run is uncapped.',
+      ].join('\n'),
+    )
+    .argument('<name>', 'the book')
+    .option('--usd <dollars>', 'default cap in USD', positiveUsd)
+    .option('--tokens <n>', 'default cap in tokens (input + output + cache reads and writes)', positiveInt)
+    .option('--none', 'remove the default cap')
+    .option('--json', 'print one JSON object on stdout')
+    .action(async (name: string, flags: { usd?: number; tokens?: number; none?: boolean; json?: boolean }) => {
+      const given = [flags.usd !== undefined, flags.tokens !== undefined, flags.none === true].filter(Boolean).length;
+      if (given > 1) throw new UsageError('give one of --usd, --tokens or --none');
+      const config = loadConfig();
+      const handle = createDb(config.databaseUrl, { max: 2 });
+      try {
+        if (given === 1) await setBookBudget(handle.db, name, flags.none ? null : budgetFrom({ budgetUsd: flags.usd, budgetTokens: flags.tokens }) ?? null);
+        const limit = await bookBudget(handle.db, name);
+        if (flags.json) ctx.stdout(JSON.stringify({ book: name, budget: limit }));
+        else ctx.stdout(limit ? `book "${name}": runs are capped at ${describeLimit(limit)} unless they name a budget` : `book "${name}": no default budget`);
       } finally {
         await handle.close();
       }

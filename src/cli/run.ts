@@ -3,6 +3,7 @@
  * workers, showing live progress per stage and a final summary.
  */
 import { InvalidArgumentError, Option, type Command } from 'commander';
+import { bookBudget } from '../book/index.ts';
 import { describeLimit, type BudgetLimit } from '../budget/units.ts';
 import { formatForecast } from '../budget/forecast.ts';
 import { loadConfig, type Config } from '../config.ts';
@@ -61,8 +62,8 @@ export function configureRunCommand(program: Command, ctx: CliContext): void {
       ].join('\n'),
     )
     .requiredOption('--book <name>', 'the book to run (see: bookrun book import)')
-    .option('--budget-usd <dollars>', 'hard cap on what the run may spend (default BOOKRUN_BUDGET_USD; none: uncapped)', positiveUsd)
-    .option('--budget-tokens <n>', 'hard cap in tokens: input + output + cache reads and writes (default BOOKRUN_BUDGET_TOKENS)', positiveInt)
+    .option('--budget-usd <dollars>', "hard cap on what the run may spend (default: the book's, see bookrun book budget, else BOOKRUN_BUDGET_USD; none: uncapped)", positiveUsd)
+    .option('--budget-tokens <n>', "hard cap in tokens: input + output + cache reads and writes (default: the book's, else BOOKRUN_BUDGET_TOKENS)", positiveInt)
     .option('--concurrency <n>', 'concurrent model calls in this process (default BOOKRUN_CONCURRENCY, 48)', positiveInt)
     .addOption(
       new Option('--mode <mode>', 'realtime: calls as accounts come; batch: each stage as one Message Batch, at half price, in minutes to hours')
@@ -74,7 +75,7 @@ export function configureRunCommand(program: Command, ctx: CliContext): void {
     .option('--json', 'print one JSON object on stdout (the run summary; {runId} with --detach)')
     .action(async (flags: RunFlags) => {
       const config = loadConfig();
-      if (flags.dryRun) return printDryRun(ctx, await dryRun(config, flags.book, budgetFrom(flags, config.defaultBudget), flags.mode ?? 'realtime'), flags.json === true);
+      if (flags.dryRun) return printDryRun(ctx, await dryRun(config, flags.book, budgetFrom(flags), flags.mode ?? 'realtime'), flags.json === true);
       const summary = await executeRun(config, ctx, flags);
       if (!summary) return;
       if (flags.json) ctx.stdout(JSON.stringify(summary));
@@ -90,7 +91,7 @@ export async function executeRun(config: Config, ctx: CliContext, flags: RunFlag
   const owned = !deps;
   const d = deps ?? (await createDeps(config, { log: { info: ctx.stderr, warn: ctx.stderr } }));
   try {
-    const budget = budgetFrom(flags, config.defaultBudget);
+    const budget = budgetFrom(flags) ?? (await bookBudget(d.db, flags.book)) ?? config.defaultBudget;
     const { runId } = await startRun(d, { bookName: flags.book, budget, mode: flags.mode ?? 'realtime' });
     ctx.stderr(`run ${runId} started for book "${flags.book}"${budget ? ` with a budget of ${describeLimit(budget)}` : ''}`);
     if (flags.detach) {

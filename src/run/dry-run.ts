@@ -6,6 +6,7 @@
 import { eq } from 'drizzle-orm';
 import { checkDatabase, createDb } from '../../db/client.ts';
 import { books } from '../../db/schema/index.ts';
+import { bookBudget } from '../book/index.ts';
 import { forecastRun, type Forecast } from '../budget/forecast.ts';
 import type { BudgetLimit } from '../budget/units.ts';
 import type { Config } from '../config.ts';
@@ -26,6 +27,8 @@ export async function dryRun(config: Config, bookName: string, budget: BudgetLim
     await checkDatabase(handle, config.databaseUrl);
     const [book] = await handle.db.select({ id: books.id }).from(books).where(eq(books.name, bookName));
     if (!book) throw new AppError('not_found', `no book named "${bookName}" (import one with: bookrun book import FILE.csv --book NAME)`);
+    // The cap the run would get: the one asked for, else the book's, else the configured default.
+    budget ??= (await bookBudget(handle.db, bookName)) ?? config.defaultBudget;
     const model = (skill: string) => config.llm.models.bySkill[skill] ?? config.llm.models.default;
     const forecast = await forecastRun(handle.db, {
       bookId: book.id,

@@ -41,8 +41,11 @@ describe('bookrun run --dry-run', () => {
 });
 
 describe('a run whose budget runs out, from the command line', () => {
-  it('exits 0 with deferrals and a resume hint, and runs resume finishes it', async () => {
-    const run = await runCli(['run', '--book', 'cli-budget', '--budget-usd', '0.25'], cliEnv);
+  it("exits 0 with deferrals and a resume hint, and runs resume finishes it (the cap is the book's default)", async () => {
+    const set = await runCli(['book', 'budget', 'cli-budget', '--usd', '0.25', '--json'], cliEnv);
+    expect(set.code).toBe(0);
+    expect(JSON.parse(set.stdout[0] ?? '{}')).toEqual({ book: 'cli-budget', budget: { kind: 'usd', usd: 0.25 } });
+    const run = await runCli(['run', '--book', 'cli-budget'], cliEnv);
     expect(run.code).toBe(0);
     const text = run.stdout.join('\n');
     expect(text).toContain('completed_with_deferrals');
@@ -60,6 +63,9 @@ describe('a run whose budget runs out, from the command line', () => {
     const again = await runCli(['runs', 'resume', runId], cliEnv);
     expect(again.code).toBe(1);
     expect(again.stderr.join('\n')).toContain('has no accounts deferred for budget');
+
+    const cleared = await runCli(['book', 'budget', 'cli-budget', '--none'], cliEnv);
+    expect(cleared.stdout.join('\n')).toContain('no default budget');
   }, 120_000);
 
   it('rejects two caps, and a cap that is not a positive amount, as usage errors', async () => {
@@ -68,5 +74,10 @@ describe('a run whose budget runs out, from the command line', () => {
     expect(both.stderr.join('\n')).toContain('either --budget-tokens or --budget-usd');
     const bad = await runCli(['run', '--book', 'cli-budget', '--budget-usd', 'lots'], cliEnv);
     expect(bad.code).toBe(2);
+    const two = await runCli(['book', 'budget', 'cli-budget', '--usd', '5', '--none'], cliEnv);
+    expect(two.code).toBe(2);
+    const missing = await runCli(['book', 'budget', 'no-such-book', '--usd', '5'], cliEnv);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr.join('\n')).toContain('no book named "no-such-book"');
   });
 });

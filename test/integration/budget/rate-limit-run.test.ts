@@ -60,11 +60,12 @@ describe('tight provider limits', () => {
       expect(run.summary).toMatchObject({ status: 'completed', failed: 0 });
       const s = await statuses(env, run.runId);
       expect(s['ok']).toBe(run.summary.llmCalls - (s['rate_limited'] ?? 0));
-      // The limiter keeps a safety margin under the server's bucket: at most a stray 429.
-      expect(s['rate_limited'] ?? 0).toBeLessThanOrEqual(2);
+      // The limiter keeps a safety margin under the server's bucket: at most a few stray 429s
+      // (a busy machine can delay a call past the margin), where unpaced calls would meet ~20.
+      expect(s['rate_limited'] ?? 0, JSON.stringify(s)).toBeLessThanOrEqual(5);
       expect(run.summary.llmCalls).toBeGreaterThan(60);
       // Paced, not burst: the calls past the first minute's allowance waited for the refill.
-      expect(run.summary.seconds).toBeGreaterThan(((run.summary.llmCalls - 60) / 60) * 60 * 0.8);
+      expect(run.summary.seconds, `${run.summary.llmCalls} calls`).toBeGreaterThan(((run.summary.llmCalls - 60) / 60) * 60 * 0.8);
     } finally {
       await workers.close();
     }
