@@ -16,7 +16,7 @@ import { AgentInputError, AgentOutputError } from '../agents/errors.ts';
 import { ProviderBusy } from '../budget/errors.ts';
 import { AppError, messageOf } from '../errors.ts';
 import { LlmError } from '../llm/errors.ts';
-import type { QueueName } from './names.ts';
+import { QUEUES, type QueueName } from './names.ts';
 import type { Queues } from './queues.ts';
 
 export type JobRuntime = { job: Job; token: string | undefined; signal: AbortSignal | undefined };
@@ -68,6 +68,12 @@ export function failureAction(error: unknown, attempt: number): FailureAction {
   return { kind: 'retry' };
 }
 
+/**
+ * Starts of one model-calling job at most. A 429 pause or a wait for rate-limit capacity starts a
+ * job again without using an attempt, so this is well above what a long saturated night needs.
+ */
+const MAX_STARTS = 100;
+
 export function createWorkers(settings: WorkerSettings): Worker[] {
   const byQueue = new Map<QueueName, JobName[]>();
   for (const [name, spec] of Object.entries(jobCatalog) as Array<[JobName, (typeof jobCatalog)[JobName]]>) {
@@ -83,10 +89,18 @@ export function createWorkers(settings: WorkerSettings): Worker[] {
       lockDuration: 120_000,
       stalledInterval: 30_000,
       maxStalledCount: 2,
-      // Caps re-spends when rate-limit pauses or stalls keep restarting a job.
-      maxStartedAttempts: 12,
+      // Caps re-spends when stalls keep restarting a model call. Not on the run queue: a batch-mode
+      // run job starts again at every poll of its batches (one a minute for up to a day).
+      ...(queueName === QUEUES.llm ? { maxStartedAttempts: MAX_STARTS } : {}),
     });
     worker.on('error', settings.onError);
+    // BullMQ fails a job itself when it stalled or started too often; the processor never sees
+    // that, so the run would not learn why the account (or the run) stopped.
+    worker.on('failed', (job, error) => {
+      if (!job || !/more than allowable limit/.test(error.message)) return;
+      const name = job.name as JobName;
+      if (jobCatalog[name]) void settings.onFinalFailure(job, name, error).catch((e: unknown) => settings.onError(e instanceof Error ? e : new Error(String(e))));
+    });
     workers.push(worker);
   }
   return workers;

@@ -26,8 +26,10 @@ async function runBatch(budget?: number): Promise<RunSummary> {
 }
 
 beforeAll(async () => {
-  // One request in ten errors inside the batch: those items must be resubmitted, not lost.
-  env = await createPipelineEnv({ standin: { batchDelayMs: 30, faultRate: 0.1, faultKinds: ['500'] }, env: { BOOKRUN_BATCH_POLL_MS: '50', BOOKRUN_LLM_MAX_RETRIES: '3' } });
+  // One request in ten errors inside the batch: those items must be resubmitted, not lost. Polls
+  // come far more often than batches end, so the run job starts again dozens of times (a real
+  // night polls for hours): no start limit may fail it.
+  env = await createPipelineEnv({ standin: { batchDelayMs: 300, faultRate: 0.1, faultKinds: ['500'] }, env: { BOOKRUN_BATCH_POLL_MS: '20', BOOKRUN_LLM_MAX_RETRIES: '3' } });
   deps = await env.deps();
   await importGeneratedBook(deps, { bookName: BOOK, accounts: 60, seed: 11 });
   workers = startWorkers(deps, 8);
@@ -49,6 +51,8 @@ describe('a batch-mode run', () => {
       select call_kind as kind, status, count(*)::int as n from llm_calls where run_id = ${batch.runId} group by 1, 2`;
     expect(calls.every((c) => c.kind === 'batch_item')).toBe(true);
     expect(calls.find((c) => c.status === 'retryable')?.n ?? 0).toBeGreaterThan(0);
+    const runJob = await deps.queues.run.getJob(`${batch.runId}-run`);
+    expect(runJob?.attemptsStarted).toBeGreaterThan(12);
   });
 
   it('stores one result per account and step, and files drafts for review like a realtime run', async () => {
