@@ -99,20 +99,7 @@ export async function executeRun(config: Config, ctx: CliContext, flags: RunFlag
       else ctx.stdout(`run ${runId} enqueued; start workers with: bookrun worker`);
       return undefined;
     }
-    const workers = startWorkers(d, flags.concurrency ?? config.concurrency);
-    const interrupted = new AbortController();
-    void ctx.untilSignal().then(() => {
-      ctx.stderr(`interrupted: stopping workers; run ${runId} resumes when any worker runs (bookrun worker)`);
-      interrupted.abort();
-    });
-    const bars = progressBars(ctx);
-    try {
-      const last = await awaitRun(d.db, runId, { onProgress: (p) => bars.update(p), signal: interrupted.signal });
-      bars.finish(last);
-    } finally {
-      await workers.close();
-    }
-    return await summarizeRun(d.db, runId);
+    return await driveRun(d, ctx, runId, flags.concurrency ?? config.concurrency);
   } finally {
     if (owned) await d.close();
   }
@@ -129,4 +116,24 @@ function printDryRun(ctx: CliContext, forecast: DryRun, json: boolean): void {
       ? `budget ${describeLimit(b.limit)}: covers the forecast with ${amount(b.headroom)} to spare`
       : `budget ${describeLimit(b.limit)}: ${amount(-b.headroom)} short of the forecast; research and drafts of the best accounts go first, the rest is deferred (bookrun runs resume finishes it)`,
   );
+}
+
+/**
+ * Runs workers in this process until the run finishes (or the process is interrupted), with a
+ * progress bar per stage; returns the run's summary. Shared by `run`, `runs resume` and `demo`.
+ */
+export async function driveRun(deps: Deps, ctx: CliContext, runId: string, concurrency: number): Promise<RunSummary> {
+  const workers = startWorkers(deps, concurrency);
+  const interrupted = new AbortController();
+  void ctx.untilSignal().then(() => {
+    ctx.stderr(`interrupted: stopping workers; run ${runId} resumes when any worker runs (bookrun worker)`);
+    interrupted.abort();
+  });
+  const bars = progressBars(ctx);
+  try {
+    bars.finish(await awaitRun(deps.db, runId, { onProgress: (p) => bars.update(p), signal: interrupted.signal }));
+  } finally {
+    await workers.close();
+  }
+  return summarizeRun(deps.db, runId);
 }

@@ -4,16 +4,14 @@ import { checkDatabase, createDb } from '../../db/client.ts';
 import type { BudgetLimit } from '../budget/units.ts';
 import { loadConfig, type Config } from '../config.ts';
 import { createDeps } from '../deps.ts';
-import { awaitRun } from '../run/await-run.ts';
 import { resumeRun } from '../run/resume.ts';
 import type { RunSummary } from '../run/summary.ts';
-import { startWorkers } from '../run/workers.ts';
-import { progressBars } from './progress-bars.ts';
+
 import { NotFoundError } from '../errors.ts';
 import { listRuns } from '../run/list-runs.ts';
 import { summarizeRun } from '../run/summary.ts';
 import type { CliContext } from './context.ts';
-import { budgetFrom, positiveInt, positiveUsd } from './run.ts';
+import { budgetFrom, driveRun, positiveInt, positiveUsd } from './run.ts';
 import { formatRunSummary } from './run-summary.ts';
 
 async function withDb<T>(fn: (db: ReturnType<typeof createDb>['db']) => Promise<T>): Promise<T> {
@@ -109,16 +107,7 @@ async function executeResume(
       else ctx.stdout(`run ${runId} resumed; start workers with: bookrun worker`);
       return undefined;
     }
-    const workers = startWorkers(deps, flags.concurrency ?? config.concurrency);
-    const interrupted = new AbortController();
-    void ctx.untilSignal().then(() => interrupted.abort());
-    const bars = progressBars(ctx);
-    try {
-      bars.finish(await awaitRun(deps.db, runId, { onProgress: (p) => bars.update(p), signal: interrupted.signal }));
-    } finally {
-      await workers.close();
-    }
-    return await summarizeRun(deps.db, runId);
+    return await driveRun(deps, ctx, runId, flags.concurrency ?? config.concurrency);
   } finally {
     await deps.close();
   }
