@@ -75,8 +75,11 @@ export const Env = z.object({
   BOOKRUN_PROVIDER_RPM: number('BOOKRUN_PROVIDER_RPM').pipe(z.number().int().positive()).default(4_000),
   BOOKRUN_PROVIDER_ITPM: number('BOOKRUN_PROVIDER_ITPM').pipe(z.number().int().positive()).default(2_000_000),
   BOOKRUN_PROVIDER_OTPM: number('BOOKRUN_PROVIDER_OTPM').pipe(z.number().int().positive()).default(400_000),
-  /** How often a batch-mode run polls its message batches (they take minutes to hours on the API). */
-  BOOKRUN_BATCH_POLL_MS: number('BOOKRUN_BATCH_POLL_MS').pipe(z.number().int().min(10)).default(30_000),
+  /**
+   * How often a batch-mode run polls its message batches: 30 s against the API (batches take
+   * minutes to hours), 1 s against the in-process stand-in (its batches end in a moment).
+   */
+  BOOKRUN_BATCH_POLL_MS: number('BOOKRUN_BATCH_POLL_MS').pipe(z.number().int().min(10)).optional(),
   /** Mark each skill's stable prompt prefix for prompt caching (off only to measure what it saves). */
   BOOKRUN_PROMPT_CACHE: boolean.default(true),
   /** Share of undrafted accounts whose brief and tier go to review anyway, for honest accept rates. */
@@ -197,7 +200,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     concurrency: env.BOOKRUN_CONCURRENCY,
     dbPool: env.BOOKRUN_DB_POOL,
     skillsDir: env.BOOKRUN_SKILLS_DIR,
-    policy: { draftTiers: env.BOOKRUN_DRAFT_TIERS, reviewSampleRate: env.BOOKRUN_REVIEW_SAMPLE_RATE, promptCache: env.BOOKRUN_PROMPT_CACHE, batchPollMs: env.BOOKRUN_BATCH_POLL_MS },
+    policy: {
+      draftTiers: env.BOOKRUN_DRAFT_TIERS,
+      reviewSampleRate: env.BOOKRUN_REVIEW_SAMPLE_RATE,
+      promptCache: env.BOOKRUN_PROMPT_CACHE,
+      // Neither a key nor a base URL: the in-process stand-in answers, and its batches end in a moment.
+      batchPollMs: env.BOOKRUN_BATCH_POLL_MS ?? (env.ANTHROPIC_API_KEY === undefined && env.ANTHROPIC_BASE_URL === undefined ? 1_000 : 30_000),
+    },
     llm: {
       apiKey: env.ANTHROPIC_API_KEY,
       baseURL: env.ANTHROPIC_BASE_URL,
