@@ -32,6 +32,11 @@ export type ReserveResult =
 /** Which wave a call belongs to: the research wave leaves room for the drafts it found. */
 export type BudgetStage = 'research' | 'draft';
 
+/** The wave of a step: drafting is the draft wave, research and prioritization the research wave. */
+export function budgetStage(step: string): BudgetStage {
+  return step === 'draft' ? 'draft' : 'research';
+}
+
 export type SettleResult = 'settled' | 'duplicate' | 'unknown' | 'missing';
 
 export type RunBudget = {

@@ -69,7 +69,7 @@ export async function accountStep(
   const ready = context;
   const key = { runId, accountId, step };
   // attemptsStarted counts stalled restarts too: each execution reserves its calls afresh.
-  const execution = Math.max(1, runtime.job.attemptsStarted ?? runtime.job.attemptsMade + 1);
+  const execution = Math.max(1, runtime.job.attemptsStarted);
   let calls: ReturnType<typeof stepCalls> | undefined;
   try {
     const { memo, row } = await runStep(deps.hot, key, runtime.job.attemptsMade + 1, (record) => {

@@ -11,7 +11,8 @@
 import { sql } from 'drizzle-orm';
 import type { Step } from '../../db/schema/index.ts';
 import { requestChars } from '../budget/input-estimator.ts';
-import { estimateUnits, unitsToUsd, usageUnits } from '../budget/units.ts';
+import { budgetStage } from '../budget/run-budget.ts';
+import { estimateUnits, unitsToUsd, usageUnits, type BudgetLimit } from '../budget/units.ts';
 import type { Deps } from '../deps.ts';
 import { messageOf } from '../errors.ts';
 import { ZERO_USAGE, type BatchItem, type BatchItemResult } from '../llm/index.ts';
@@ -128,7 +129,7 @@ async function submitStage(deps: Deps, runId: string, step: Step, round: number)
         const inputTokens = deps.budgets.estimator.estimate(request.skill ?? 'default', requestChars(request));
         const units = estimateUnits(cap.kind, model, { inputTokens, maxTokens: request.maxTokens, cacheTtl: '1h', batch: true });
         const call = { id: callIdOf(runId, accountId, step, round), runId, accountId, step, model, estTokens: inputTokens + request.maxTokens, estCostUsd: unitsToUsd(cap.kind, units) ?? null };
-        refused ||= !(await deps.budgets.reserve(runId, call, units, { stage: step === 'draft' ? 'draft' : 'research', leaseMs: BATCH_LEASE_MS, wait: false }));
+        refused ||= !(await deps.budgets.reserve(runId, call, units, { stage: budgetStage(step), leaseMs: BATCH_LEASE_MS, wait: false }));
         if (refused) {
           await deps.hot.defer({ runId, accountId, step });
           continue;
@@ -168,7 +169,7 @@ async function collectStage(deps: Deps, runId: string, step: Step, round: number
   for (const batchId of batchIds) {
     let pending: Array<BatchItemResult> = [];
     const flush = async () => {
-      const outcomes = await Promise.all(pending.map((r) => storeResult(deps, runId, step, round, batchId, r, cap !== null)));
+      const outcomes = await Promise.all(pending.map((r) => storeResult(deps, runId, step, round, batchId, r, cap)));
       retry += outcomes.filter((ok) => !ok).length;
       pending = [];
     };
@@ -182,7 +183,7 @@ async function collectStage(deps: Deps, runId: string, step: Step, round: number
 }
 
 /** Stores one result as its step's outcome (or its failure in the ledger); false: needs another round. */
-async function storeResult(deps: Deps, runId: string, step: Step, round: number, batchId: string, result: BatchItemResult, capped: boolean): Promise<boolean> {
+async function storeResult(deps: Deps, runId: string, step: Step, round: number, batchId: string, result: BatchItemResult, cap: BudgetLimit | null): Promise<boolean> {
   const accountId = result.customId.slice(step.length + 1);
   const key = { runId, accountId, step };
   const callId = callIdOf(runId, accountId, step, round);
@@ -196,7 +197,7 @@ async function storeResult(deps: Deps, runId: string, step: Step, round: number,
         throw new Error(result.error?.message ?? `batch item ${result.customId} ${result.kind}`);
       }
       const rec: StepCallRecord = { ...base, model: result.message.model, status: 'ok', usage: result.usage, costUsd: result.costUsd, stopReason: result.message.stop_reason ?? undefined };
-      if (capped) settled = usageUnits((await deps.budgets.capOf(runId))?.kind ?? 'tokens', rec.model, rec.usage, rec.costUsd);
+      if (cap) settled = usageUnits(cap.kind, rec.model, rec.usage, rec.costUsd);
       record(rec);
       const { context, steps } = await accountState(deps, { runId, accountId });
       const prepared = STEP_DEFS[step].prepare(deps, context, earlierFrom(steps), { cache: deps.policy.promptCache, cacheTtl: '1h' });
@@ -207,7 +208,7 @@ async function storeResult(deps: Deps, runId: string, step: Step, round: number,
     ok = false;
     deps.log.warn(`run ${runId}: ${step} of account ${accountId} (batch ${batchId}): ${messageOf(error)}`);
   } finally {
-    if (capped) await deps.budgets.settle(runId, [{ callId, units: settled }]);
+    if (cap) await deps.budgets.settle(runId, [{ callId, units: settled }]);
   }
   return ok;
 }

@@ -8,6 +8,7 @@
 import type { Budgets } from '../budget/budgets.ts';
 import { BudgetDeferral } from '../budget/errors.ts';
 import { requestChars } from '../budget/input-estimator.ts';
+import { budgetStage } from '../budget/run-budget.ts';
 import { estimateUnits, unitsToUsd, usageUnits, type BudgetLimit } from '../budget/units.ts';
 import type { Logger } from '../deps.ts';
 import { totalInput, ZERO_USAGE, type CallOptions, type LlmCallRecord, type LlmClient, type MessageRequest } from '../llm/index.ts';
@@ -35,7 +36,8 @@ export function stepCalls(
   record: (r: StepCallRecord) => void,
 ): StepCalls {
   let n = 0;
-  const reserved = new Map<string, { units: number; settled: number | undefined }>();
+  /** Reserved calls by id, with what each cost once it is known. */
+  const reserved = new Map<string, { settled: number | undefined }>();
 
   async function gated<R>(req: MessageRequest, send: (options: CallOptions) => Promise<R>): Promise<R> {
     const callId = `${key.runId}.${key.accountId}.${key.step}.a${execution}.c${++n}`;
@@ -48,14 +50,13 @@ export function stepCalls(
     let last: LlmCallRecord | undefined;
     let failure: unknown;
     try {
-      let entry: { units: number; settled: number | undefined } | undefined;
+      let entry: { settled: number | undefined } | undefined;
       let units = 0;
       if (cap) {
         units = estimateUnits(cap.kind, model, { inputTokens, maxTokens: req.maxTokens });
         const started = { id: callId, runId: key.runId, accountId: key.accountId, step: key.step, model, estTokens: inputTokens + req.maxTokens, estCostUsd: unitsToUsd(cap.kind, units) ?? null };
-        const stage = key.step === 'draft' ? 'draft' : 'research';
-        if (!(await deps.budgets.reserve(key.runId, started, units, { signal, stage }))) throw new BudgetDeferral(key.step, cap);
-        entry = { units, settled: undefined };
+        if (!(await deps.budgets.reserve(key.runId, started, units, { signal, stage: budgetStage(key.step) }))) throw new BudgetDeferral(key.step, cap);
+        entry = { settled: undefined };
         reserved.set(callId, entry);
       }
       try {
