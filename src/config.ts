@@ -88,6 +88,28 @@ export const Env = z.object({
   BOOKRUN_BUDGET_USD: number('BOOKRUN_BUDGET_USD').pipe(z.number().positive()).optional(),
   /** Default hard cap of a run in tokens (input + output + cache), when `bookrun run` is given none. */
   BOOKRUN_BUDGET_TOKENS: number('BOOKRUN_BUDGET_TOKENS').pipe(z.number().int().positive()).optional(),
+  /**
+   * How long a worker owns an active job without renewing its lock; a dead worker's jobs go back to
+   * the queue about this long after it died. Above the worst Redis failover (reference:
+   * queue-and-durability.md §2.6); the fault suite lowers it so recovery takes seconds.
+   */
+  BOOKRUN_LOCK_MS: number('BOOKRUN_LOCK_MS').pipe(z.number().int().min(1_000)).default(120_000),
+  /** How often workers look for stalled jobs (jobs whose worker died). */
+  BOOKRUN_STALLED_MS: number('BOOKRUN_STALLED_MS').pipe(z.number().int().min(500)).default(30_000),
+  /** How often a worker reconciles unfinished runs between Postgres and the queue (also at start). */
+  BOOKRUN_RECONCILE_MS: number('BOOKRUN_RECONCILE_MS').pipe(z.number().int().min(500)).default(60_000),
+  /** On SIGTERM/SIGINT: how long active jobs may finish before their model calls are aborted and they are released. */
+  BOOKRUN_SHUTDOWN_GRACE_MS: number('BOOKRUN_SHUTDOWN_GRACE_MS').pipe(z.number().int().min(0)).default(10_000),
+  /** Where the outbox relay delivers approved side effects (a receiver that dedupes by `Idempotency-Key`); unset: held in Postgres until set. */
+  BOOKRUN_OUTBOX_URL: z.url().optional(),
+  /** Bearer token for the outbox receiver (never logged). */
+  BOOKRUN_OUTBOX_TOKEN: z.string().min(1).optional(),
+  /**
+   * Fault injection for the fault suite: the process kills itself with SIGKILL at this named crash
+   * point (src/faults/crash-point.ts), after passing it BOOKRUN_FAULT_SKIP times.
+   */
+  BOOKRUN_FAULT_AT: z.enum(['before_call', 'after_call', 'after_write', 'relay_before_send', 'relay_after_send', 'relay_after_record']).optional(),
+  BOOKRUN_FAULT_SKIP: number('BOOKRUN_FAULT_SKIP').pipe(z.number().int().min(0)).default(0),
   /** Where the Agent Skills live; defaults to the `skills/` folder shipped with bookrun. */
   BOOKRUN_SKILLS_DIR: z.string().min(1).default(fileURLToPath(new URL('../skills', import.meta.url))),
 });
@@ -118,7 +140,24 @@ export type PipelinePolicy = {
   batchPollMs: number;
 };
 
+/** Crash recovery, reconcile and shutdown timings (src/run/reconcile.ts, src/queue/worker.ts). */
+export type DurabilityConfig = {
+  lockMs: number;
+  stalledMs: number;
+  reconcileMs: number;
+  shutdownGraceMs: number;
+};
+
+/** The outbox relay's receiver (src/outbox/relay.ts); `url` unset: rows wait in Postgres. */
+export type OutboxConfig = { url: string | undefined; token: string | undefined };
+
+/** A named crash point and how many times to pass it first (fault suite only). */
+export type FaultConfig = { at: string | undefined; skip: number };
+
 export type Config = {
+  durability: DurabilityConfig;
+  outbox: OutboxConfig;
+  fault: FaultConfig;
   /** The cap a run gets when none is given on the command line. */
   defaultBudget: BudgetLimit | undefined;
   databaseUrl: string;
@@ -193,6 +232,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
         : undefined;
 
   return {
+    durability: {
+      lockMs: env.BOOKRUN_LOCK_MS,
+      stalledMs: env.BOOKRUN_STALLED_MS,
+      reconcileMs: env.BOOKRUN_RECONCILE_MS,
+      shutdownGraceMs: env.BOOKRUN_SHUTDOWN_GRACE_MS,
+    },
+    outbox: { url: env.BOOKRUN_OUTBOX_URL, token: env.BOOKRUN_OUTBOX_TOKEN },
+    fault: { at: env.BOOKRUN_FAULT_AT, skip: env.BOOKRUN_FAULT_SKIP },
     defaultBudget,
     databaseUrl: env.DATABASE_URL,
     redisUrl: env.REDIS_URL,

@@ -5,3 +5,5 @@ export { llmCalls } from './llm-calls.ts';
 export { accountMemory, MEMORY_KINDS, type MemoryKind } from './memory.ts';
 export { reviewItems, artifacts, WORKFLOWS, REVIEW_ITEM_STATUSES, ARTIFACT_STATUSES, type Workflow, type ReviewItemStatus, type ArtifactStatus } from './review.ts';
 export { auditLog } from './audit-log.ts';
+export { schedules } from './schedules.ts';
+export { outbox, OUTBOX_KINDS, OUTBOX_STATUSES, type OutboxKind, type OutboxStatus } from './outbox.ts';

@@ -31,6 +31,10 @@ export const reviewItems = pgTable(
     workflows: jsonb('workflows').$type<Workflow[]>().notNull(),
     status: text('status', { enum: REVIEW_ITEM_STATUSES }).notNull().default('pending'),
     decidedBy: uuid('decided_by').references(() => reps.id),
+    /** The rep's edited draft (`edited` items): what the outbox delivers instead of the model's. */
+    editedContent: jsonb('edited_content').$type<Record<string, unknown>>(),
+    /** Why the rep decided as they did (optional; rejections ask for it). */
+    decisionNote: text('decision_note'),
     decidedAt: timestamp('decided_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },

@@ -5,8 +5,12 @@
 import { bigint, index, integer, jsonb, numeric, pgTable, primaryKey, real, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { accounts, books } from './books.ts';
 
-/** `completed_with_deferrals`: every account was served or deferred for budget (`bookrun runs resume` finishes it). */
-export const RUN_STATUSES = ['pending', 'running', 'completed', 'completed_with_deferrals', 'failed', 'cancelled'] as const;
+/**
+ * `pending` → `running` ⇄ `paused` → `completed` | `completed_with_deferrals` | `failed` | `cancelled`.
+ * `completed_with_deferrals`: every account was served or deferred for budget (`bookrun runs resume`
+ * finishes it). `paused`: workers take none of the run's jobs until `bookrun runs resume`.
+ */
+export const RUN_STATUSES = ['pending', 'running', 'paused', 'completed', 'completed_with_deferrals', 'failed', 'cancelled'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
 export const runs = pgTable(
@@ -35,6 +39,11 @@ export const runs = pgTable(
     generation: integer('generation').notNull().default(0),
     accounts: integer('accounts').notNull().default(0),
     summary: jsonb('summary').$type<Record<string, unknown>>(),
+    /**
+     * A batch-mode run's stage, round and message batch ids, kept here as well as in the run job's
+     * data so a run whose job Redis lost polls the batches it paid for instead of sending new ones.
+     */
+    batchState: jsonb('batch_state').$type<Record<string, unknown>>(),
     error: text('error'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     startedAt: timestamp('started_at', { withTimezone: true }),
@@ -43,8 +52,11 @@ export const runs = pgTable(
   (t) => [uniqueIndex('runs_book_key_uq').on(t.bookId, t.runKey)],
 );
 
-/** `queued`: in the research wave; `drafting`: in the draft wave (jobs/catalog.ts). */
-export const RUN_ITEM_STATUSES = ['pending', 'queued', 'drafting', 'done', 'failed', 'deferred_budget'] as const;
+/**
+ * `queued`: in the research wave; `drafting`: in the draft wave (jobs/catalog.ts). Terminal:
+ * `done`, `failed`, `deferred_budget` (a resume finishes it), `cancelled` (the run was cancelled).
+ */
+export const RUN_ITEM_STATUSES = ['pending', 'queued', 'drafting', 'done', 'failed', 'deferred_budget', 'cancelled'] as const;
 export type RunItemStatus = (typeof RUN_ITEM_STATUSES)[number];
 
 export const runItems = pgTable(
