@@ -28,6 +28,8 @@ export type WorkerSettings = {
   queues: Queues;
   handlers: Record<JobName, JobHandler>;
   concurrency: Record<QueueName, number>;
+  /** Lock and stalled-check timings (config BOOKRUN_LOCK_MS / BOOKRUN_STALLED_MS). */
+  durability: { lockMs: number; stalledMs: number };
   onFinalFailure: (job: Job, name: JobName, error: unknown) => Promise<void>;
   onError: (error: Error) => void;
 };
@@ -86,8 +88,8 @@ export function createWorkers(settings: WorkerSettings): Worker[] {
       prefix: settings.queues.prefix,
       concurrency: settings.concurrency[queueName],
       // Long model calls must not look stalled during a Redis failover or a GC pause.
-      lockDuration: 120_000,
-      stalledInterval: 30_000,
+      lockDuration: settings.durability.lockMs,
+      stalledInterval: settings.durability.stalledMs,
       maxStalledCount: 2,
       // Caps re-spends when stalls keep restarting a model call. Not on the run queue: a batch-mode
       // run job starts again at every poll of its batches (one a minute for up to a day).

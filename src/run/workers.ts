@@ -25,6 +25,7 @@ export function startWorkers(deps: Deps, concurrency = deps.config.concurrency):
     queues: deps.queues,
     handlers: createHandlers(deps),
     concurrency: { [QUEUES.run]: 2, [QUEUES.llm]: concurrency },
+    durability: deps.config.durability,
     onFinalFailure: (job, name, error) => recordFinalFailure(deps, job, name, error),
     onError: (error) => deps.log.warn(`worker: ${error.message}`),
   });
