@@ -5,7 +5,9 @@
  * In batch mode the stages go to the Message Batches API instead (src/run/batch-stage.ts) and
  * this job sleeps as a delayed job between polls. Each phase is recorded in the job's data, so a
  * retried or stalled run job resumes where it stopped instead of starting over (BullMQ
- * process-step-jobs pattern).
+ * process-step-jobs pattern). If Redis lost the job, reconcile adds it again and it starts over at
+ * `snapshot`: every phase is idempotent against Postgres, a batch run's state is kept in its runs
+ * row too, and before each wait the wave's missing jobs are restored (src/run/reconcile.ts).
  */
 import { DelayedError, WaitingChildrenError, type Job } from 'bullmq';
 import { and, eq } from 'drizzle-orm';
@@ -16,6 +18,7 @@ import type { JobRuntime } from '../src/queue/worker.ts';
 import { advanceBatchRun, type BatchState } from '../src/run/batch-stage.ts';
 import { enqueueDraftWave, enqueueResearchWave } from '../src/run/enqueue.ts';
 import { completeRun, markRunStarted } from '../src/run/lifecycle.ts';
+import { restoreMissingChildren } from '../src/run/reconcile.ts';
 import { snapshotRunItems } from '../src/run/snapshot.ts';
 import type { RunPayload } from './catalog.ts';
 
@@ -28,9 +31,17 @@ export async function runJob(payload: RunPayload, { job, token }: JobRuntime, de
     await job.updateData({ ...job.data, phase: next });
     phase = next;
   };
-  const [run] = await deps.db.select({ bookId: runs.bookId, generation: runs.generation, mode: runs.mode }).from(runs).where(eq(runs.id, runId));
+  const [run] = await deps.db
+    .select({ bookId: runs.bookId, generation: runs.generation, mode: runs.mode, status: runs.status, batchState: runs.batchState })
+    .from(runs)
+    .where(eq(runs.id, runId));
   if (!run) throw new NotFoundError('run', runId);
   const { generation } = run;
+  if (run.status === 'cancelled') {
+    // `runs cancel`: what is unfinished is marked cancelled and the summary written; nothing runs.
+    const summary = await completeRun(deps.db, runId, deps.clock());
+    return { status: summary.status, accounts: summary.accounts };
+  }
 
   if (phase === 'snapshot') {
     await markRunStarted(deps.db, runId, deps.clock());
@@ -50,8 +61,12 @@ export async function runJob(payload: RunPayload, { job, token }: JobRuntime, de
     } else await setPhase('enqueue');
   }
   if (phase === 'batch') {
-    const state = (job.data as { batch?: BatchState }).batch;
-    const save = (next: BatchState) => job.updateData({ ...job.data, phase: 'batch', batch: next });
+    const state = (job.data as { batch?: BatchState }).batch ?? (run.batchState as BatchState | null) ?? undefined;
+    const save = async (next: BatchState) => {
+      // Postgres first: a run job Redis lost must find the batches it paid for (reconcile).
+      await deps.db.update(runs).set({ batchState: next }).where(eq(runs.id, runId));
+      await job.updateData({ ...job.data, phase: 'batch', batch: next });
+    };
     const progress = await advanceBatchRun(deps, runId, state, save, deps.policy.batchPollMs);
     if (progress.kind === 'wait') {
       if (!token) throw new Error('run job has no lock token; cannot wait for its message batches');
@@ -67,6 +82,7 @@ export async function runJob(payload: RunPayload, { job, token }: JobRuntime, de
     await setPhase('wait');
   }
   if (phase === 'wait') {
+    await restoreMissingChildren(deps, runId, generation, parentOf(job));
     if (await waitForChildren(job, token)) throw new WaitingChildrenError();
     await setPhase('draft-enqueue');
   }
@@ -78,11 +94,17 @@ export async function runJob(payload: RunPayload, { job, token }: JobRuntime, de
     await setPhase('draft-wait');
   }
   if (phase === 'draft-wait') {
+    await restoreMissingChildren(deps, runId, generation, parentOf(job));
     if (await waitForChildren(job, token)) throw new WaitingChildrenError();
     await setPhase('summarize');
   }
   const summary = await completeRun(deps.db, runId, deps.clock());
   return { status: summary.status, accounts: summary.accounts };
+}
+
+function parentOf(job: Job): { id: string; queue: string } {
+  if (!job.id) throw new Error('run job has no id');
+  return { id: job.id, queue: job.queueQualifiedName };
 }
 
 /** Parks the run job until every child added so far has finished (or failed and been ignored). */

@@ -1,10 +1,16 @@
-/** `bookrun runs list | show ID` — run history and one run's summary, from Postgres. */
+/**
+ * `bookrun runs list | show ID | resume ID | pause ID | cancel ID` — run history, one run's summary,
+ * and control of a run that is going or was left with deferrals.
+ */
 import type { Command } from 'commander';
 import { checkDatabase, createDb } from '../../db/client.ts';
 import type { BudgetLimit } from '../budget/units.ts';
 import { loadConfig, type Config } from '../config.ts';
 import { createDeps } from '../deps.ts';
-import { resumeRun } from '../run/resume.ts';
+import { cancelRun, pauseRun, unpauseRun } from '../run/control.ts';
+import { raiseRunCap as raiseCap, resumeRun } from '../run/resume.ts';
+import { eq } from 'drizzle-orm';
+import { runs as runsTable } from '../../db/schema/index.ts';
 import type { RunSummary } from '../run/summary.ts';
 
 import { NotFoundError } from '../errors.ts';
@@ -28,8 +34,14 @@ async function withDb<T>(fn: (db: ReturnType<typeof createDb>['db']) => Promise<
 export function configureRunsCommand(program: Command, ctx: CliContext): void {
   const runs = program
     .command('runs')
-    .summary('run history, summaries and resume')
-    .description('Run history and summaries, and resuming a run whose budget left accounts deferred.');
+    .summary('run history, summaries, pause, resume and cancel')
+    .description(
+      [
+        'Run history and summaries, and control of runs: pause a running run (workers take none of its jobs;',
+        'model calls in flight finish), resume a paused run or one whose budget left accounts deferred, or',
+        'cancel a run (unfinished accounts end cancelled; nothing is lost that was done).',
+      ].join('\n'),
+    );
   runs
     .command('list')
     .summary('recent runs, newest first')
@@ -63,10 +75,12 @@ export function configureRunsCommand(program: Command, ctx: CliContext): void {
     });
   runs
     .command('resume')
-    .summary('finish a run whose budget left accounts deferred')
+    .summary('go on with a paused run, or finish one whose budget left accounts deferred')
     .description(
       [
-        'Gives a run that ended completed_with_deferrals more budget and a new pass over exactly its deferred',
+        'A paused run goes on where it stopped (a budget flag raises its cap as it does so).',
+        '',
+        'A run that ended completed_with_deferrals gets more budget and a new pass over exactly its deferred',
         'accounts; steps already stored are not paid again. Without a budget flag the run keeps its cap (useful',
         'when reservations left headroom). Workers run in this process unless --detach.',
       ].join('\n'),
@@ -86,6 +100,57 @@ export function configureRunsCommand(program: Command, ctx: CliContext): void {
       else for (const line of formatRunSummary(summary)) ctx.stdout(line);
       if (summary.status !== 'completed' && summary.status !== 'completed_with_deferrals') throw new Error(`run ${summary.runId} ended ${summary.status}`);
     });
+  configureControl(runs, ctx);
+}
+
+function configureControl(runs: Command, ctx: CliContext): void {
+  runs
+    .command('pause')
+    .summary('stop taking jobs of a running run (resume with: bookrun runs resume ID)')
+    .description(
+      [
+        'Marks the run paused in Postgres. Every worker checks before it starts a job, so within about a second',
+        "no new model call of the run starts anywhere; calls already in flight finish and are kept. The run's",
+        'jobs wait in the queue; `bookrun runs resume ID` lets them go at once.',
+      ].join('\n'),
+    )
+    .argument('<id>', 'the run id (see: bookrun runs list)')
+    .option('--json', 'print one JSON object on stdout')
+    .action(async (id: string, flags: { json?: boolean }) => {
+      const result = await withDb((db) => pauseRun({ db }, id)).catch(notFound(id));
+      if (flags.json) return ctx.stdout(JSON.stringify(result));
+      ctx.stdout(result.from === 'paused' ? `run ${id} was paused already` : `run ${id} paused; resume it with: bookrun runs resume ${id}`);
+    });
+  runs
+    .command('cancel')
+    .summary('stop a run for good')
+    .description(
+      [
+        'Marks the run cancelled: accounts not finished end `cancelled`, workers drop its queued jobs, and the run',
+        'job writes its summary. Work already done (briefs, tiers, drafts in review) is kept. Cannot be undone;',
+        'to stop for a while, use `bookrun runs pause`.',
+      ].join('\n'),
+    )
+    .argument('<id>', 'the run id (see: bookrun runs list)')
+    .option('--json', 'print one JSON object on stdout')
+    .action(async (id: string, flags: { json?: boolean }) => {
+      const config = loadConfig();
+      const deps = await createDeps(config, { log: { info: ctx.stderr, warn: ctx.stderr } });
+      try {
+        const result = await cancelRun(deps, id).catch(notFound(id));
+        if (flags.json) return ctx.stdout(JSON.stringify(result));
+        ctx.stdout(`run ${id} cancelled (${result.accountsCancelled.toLocaleString('en-US')} unfinished accounts); its summary: bookrun runs show ${id}`);
+      } finally {
+        await deps.close();
+      }
+    });
+}
+
+function notFound(id: string) {
+  return (error: unknown): never => {
+    if (error instanceof NotFoundError) throw new Error(`no run ${id} (see: bookrun runs list)`, { cause: error });
+    throw error;
+  };
 }
 
 async function executeResume(
@@ -97,6 +162,18 @@ async function executeResume(
 ): Promise<RunSummary | undefined> {
   const deps = await createDeps(config, { log: { info: ctx.stderr, warn: ctx.stderr } });
   try {
+    const [run] = await deps.db.select({ status: runsTable.status }).from(runsTable).where(eq(runsTable.id, runId));
+    if (run?.status === 'paused') {
+      if (budget) await raiseCap(deps, runId, budget);
+      const unpaused = await unpauseRun(deps, runId);
+      ctx.stderr(`run ${runId}: resumed from pause (${unpaused.jobsPromoted} waiting jobs released)`);
+      if (flags.detach) {
+        if (flags.json) ctx.stdout(JSON.stringify({ runId, resumed: 0, status: unpaused.status }));
+        else ctx.stdout(`run ${runId} resumed; workers (bookrun worker) go on with it`);
+        return undefined;
+      }
+      return await driveRun(deps, ctx, runId, flags.concurrency ?? config.concurrency);
+    }
     const resumed = await resumeRun(deps, runId, budget).catch((error: unknown) => {
       if (error instanceof NotFoundError) throw new Error(`no run ${runId} (see: bookrun runs list)`, { cause: error });
       throw error;

@@ -15,6 +15,7 @@ import { jobCatalog, type JobName } from '../../jobs/catalog.ts';
 import { AgentInputError, AgentOutputError } from '../agents/errors.ts';
 import { ProviderBusy } from '../budget/errors.ts';
 import { AppError, messageOf } from '../errors.ts';
+import { crashPoint } from '../faults/crash-point.ts';
 import { LlmError } from '../llm/errors.ts';
 import { QUEUES, type QueueName } from './names.ts';
 import type { Queues } from './queues.ts';
@@ -23,6 +24,13 @@ export type JobRuntime = { job: Job; token: string | undefined; signal: AbortSig
 
 export type JobHandler = (payload: unknown, runtime: JobRuntime) => Promise<unknown>;
 
+/**
+ * Whether a job may run now: `run`; `hold` — its run is paused, so it waits as a delayed job
+ * without using an attempt; `drop` — its run was cancelled, so it completes without doing anything.
+ */
+export type GateDecision = { kind: 'run' } | { kind: 'hold'; delayMs: number } | { kind: 'drop'; reason: string };
+export type JobGate = (job: Job, name: JobName) => Promise<GateDecision>;
+
 export type WorkerSettings = {
   connection: Redis;
   queues: Queues;
@@ -30,6 +38,8 @@ export type WorkerSettings = {
   concurrency: Record<QueueName, number>;
   /** Lock and stalled-check timings (config BOOKRUN_LOCK_MS / BOOKRUN_STALLED_MS). */
   durability: { lockMs: number; stalledMs: number };
+  /** Consulted before every job (src/run/run-gate.ts); none: every job runs. */
+  gate?: JobGate;
   onFinalFailure: (job: Job, name: JobName, error: unknown) => Promise<void>;
   onError: (error: Error) => void;
 };
@@ -115,10 +125,25 @@ async function processJob(settings: WorkerSettings, job: Job, token: string | un
   if (!spec || !handler) throw new UnrecoverableError(`unknown job "${job.name}" on queue ${job.queueName}`);
   try {
     const payload = spec.payload.parse(job.data);
-    return await handler(payload, { job, token, signal });
+    const gate = settings.gate ? await settings.gate(job, name) : ({ kind: 'run' } as const);
+    if (gate.kind === 'drop') return { dropped: gate.reason };
+    if (gate.kind === 'hold' && token) {
+      await job.moveToDelayed(Date.now() + gate.delayMs, token);
+      throw new DelayedError();
+    }
+    const result = await handler(payload, { job, token, signal });
+    // Fault suite: the job's work is committed to Postgres but BullMQ has not heard of it.
+    crashPoint('after_write');
+    return result;
   } catch (error) {
     // Job-control signals thrown by handlers (waiting for children) pass through untouched.
     if (error instanceof Error && ['WaitingChildrenError', 'DelayedError', 'RateLimitError', 'WaitingError'].includes(error.name)) throw error;
+    if (signal?.aborted && token) {
+      // Shutdown aborted the job's model call (src/run/workers.ts): hand it back to the queue at
+      // once, without using an attempt, for another worker to pick up; its steps are memoized.
+      await job.moveToDelayed(Date.now(), token);
+      throw new DelayedError();
+    }
     const attempt = job.attemptsMade + 1;
     const action = failureAction(error, attempt);
     if (action.kind === 'rate_limit') {

@@ -9,8 +9,9 @@
  */
 import type { FlowJob, Job } from 'bullmq';
 import { sql } from 'drizzle-orm';
-import { jobCatalog, PRIORITY_STRIDE, RESEARCH_WAVE, type JobName } from '../../jobs/catalog.ts';
+import { jobCatalog, PRIORITY_STRIDE, RESEARCH_WAVE } from '../../jobs/catalog.ts';
 import type { Db } from '../../db/client.ts';
+import type { Step } from '../../db/schema/index.ts';
 import { stepJobId } from '../queue/names.ts';
 import type { Queues } from '../queue/queues.ts';
 import { DEFAULT_JOB_OPTIONS } from '../queue/queues.ts';
@@ -24,7 +25,7 @@ export const ENQUEUE_BATCH = 250;
 /** BullMQ's highest priority value; priorities above it are clamped. */
 const MAX_PRIORITY = 2_097_151;
 
-function node(runId: string, accountId: string, name: Exclude<JobName, 'run'>, priority: number, generation: number) {
+function node(runId: string, accountId: string, name: Step, priority: number, generation: number) {
   const spec = jobCatalog[name];
   return {
     name,
@@ -42,7 +43,7 @@ function node(runId: string, accountId: string, name: Exclude<JobName, 'run'>, p
 
 /** An account's research-wave chain: research is the leaf, prioritize the root (a child of the run job). */
 export function accountFlow(runId: string, accountId: string, rank: number, parent: Parent, generation = 0): FlowJob {
-  const at = (name: Exclude<JobName, 'run'>) => node(runId, accountId, name, rank * PRIORITY_STRIDE + jobCatalog[name].priorityOffset + 1, generation);
+  const at = (name: Step) => node(runId, accountId, name, rank * PRIORITY_STRIDE + jobCatalog[name].priorityOffset + 1, generation);
   const [first, ...rest] = RESEARCH_WAVE;
   const last = rest.pop() ?? first;
   const leaf = at(first);

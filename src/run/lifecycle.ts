@@ -77,12 +77,19 @@ export async function markItemFailed(db: DbOrTx, runId: string, accountId: strin
 /**
  * Closes a run once every account flow has finished: anything not done or deferred by now failed
  * (its flow was ignored by the run job), the summary is stored, and the status becomes
- * `completed`, or `completed_with_deferrals` when the budget left accounts for a resume.
+ * `completed`, or `completed_with_deferrals` when the budget left accounts for a resume. A
+ * cancelled run stays cancelled, and what it left unfinished is `cancelled`, not failed.
  */
 export async function completeRun(db: Db, runId: string, now: Date): Promise<RunSummary> {
+  const [run] = await db.select({ status: runs.status }).from(runs).where(eq(runs.id, runId));
+  const cancelled = run?.status === 'cancelled';
   await db
     .update(runItems)
-    .set({ status: 'failed', error: 'the account flow ended without finishing (see the failed job for details)', finishedAt: now })
+    .set(
+      cancelled
+        ? { status: 'cancelled', error: 'the run was cancelled', finishedAt: now }
+        : { status: 'failed', error: 'the account flow ended without finishing (see the failed job for details)', finishedAt: now },
+    )
     .where(and(eq(runItems.runId, runId), inArray(runItems.status, ['pending', 'queued', 'drafting'])));
   const [deferred] = await db
     .select({ id: runItems.accountId })
@@ -91,7 +98,7 @@ export async function completeRun(db: Db, runId: string, now: Date): Promise<Run
     .limit(1);
   await db
     .update(runs)
-    .set({ status: deferred ? 'completed_with_deferrals' : 'completed', finishedAt: now })
+    .set({ status: cancelled ? 'cancelled' : deferred ? 'completed_with_deferrals' : 'completed', finishedAt: now })
     .where(eq(runs.id, runId));
   const summary = await summarizeRun(db, runId, now);
   await db.update(runs).set({ summary }).where(eq(runs.id, runId));

@@ -56,6 +56,8 @@ export async function resumeRun(deps: Deps, runId: string, budget?: BudgetLimit)
         status: 'pending',
         generation,
         finishedAt: null,
+        // A batch run's stages start over for the deferred accounts.
+        batchState: null,
         budgetTokens: limit?.kind === 'tokens' ? limit.tokens : null,
         budgetUsd: limit?.kind === 'usd' ? limit.usd : null,
       })
@@ -70,4 +72,22 @@ export async function resumeRun(deps: Deps, runId: string, budget?: BudgetLimit)
     { ...DEFAULT_JOB_OPTIONS, jobId: runJobId(runId, generation), attempts: spec.attempts, backoff: { type: 'exponential', delay: spec.backoffMs } },
   );
   return { runId, generation, resumed: deferred.n, budget: limit };
+}
+
+/**
+ * Sets a going (or paused) run's cap: the row first, then Redis, so a rebuild agrees. A run keeps
+ * its kind of cap; an uncapped run may get one (its spend so far comes from the ledger).
+ */
+export async function raiseRunCap(deps: Pick<Deps, 'db' | 'budgets'>, runId: string, limit: BudgetLimit): Promise<void> {
+  const [run] = await deps.db.select({ budgetTokens: runs.budgetTokens, budgetUsd: runs.budgetUsd }).from(runs).where(eq(runs.id, runId));
+  if (!run) throw new NotFoundError('run', runId);
+  const kind = run.budgetUsd !== null ? 'usd' : run.budgetTokens !== null ? 'tokens' : undefined;
+  if (kind && kind !== limit.kind)
+    throw new AppError('validation', `run ${runId} has a ${kind === 'usd' ? 'USD' : 'token'} budget; give --budget-${kind === 'usd' ? 'usd' : 'tokens'}`);
+  await deps.db
+    .update(runs)
+    .set({ budgetTokens: limit.kind === 'tokens' ? limit.tokens : null, budgetUsd: limit.kind === 'usd' ? limit.usd : null })
+    .where(eq(runs.id, runId));
+  deps.budgets.forget(runId);
+  await deps.budgets.open(runId, limit);
 }

@@ -11,6 +11,7 @@ import { requestChars } from '../budget/input-estimator.ts';
 import { budgetStage } from '../budget/run-budget.ts';
 import { estimateUnits, unitsToUsd, usageUnits, type BudgetLimit } from '../budget/units.ts';
 import type { Logger } from '../deps.ts';
+import { crashPoint } from '../faults/crash-point.ts';
 import { totalInput, ZERO_USAGE, type CallOptions, type LlmCallRecord, type LlmClient, type MessageRequest } from '../llm/index.ts';
 import type { Provider } from './provider-gate.ts';
 import type { StepCallRecord, StepKey } from './step-types.ts';
@@ -59,6 +60,8 @@ export function stepCalls(
         entry = { settled: undefined };
         reserved.set(callId, entry);
       }
+      // Fault suite: reserved (and ledgered as `started` under a cap), but nothing sent yet.
+      crashPoint('before_call');
       try {
         return await send({
           signal,

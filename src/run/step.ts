@@ -2,6 +2,7 @@
  * Memoized steps (DESIGN.md principle 2): a step's result is written once, keyed by
  * (run, account, step). A retried or duplicated job finds it and spends nothing.
  */
+import { crashPoint } from '../faults/crash-point.ts';
 import { addUsage, ZERO_USAGE, type TokenUsage } from '../llm/index.ts';
 import { ledgerRows } from './call-ledger.ts';
 import type { StepCallRecord, StepKey } from './step-types.ts';
@@ -41,6 +42,8 @@ export async function runStep(
     await hot.storeCalls(ledgerRows({ skillVersion: undefined }, records, errorText(error)));
     throw error;
   }
+  // Fault suite: the model answered (and was paid) but nothing of it is stored yet.
+  if (records.length > 0) crashPoint('after_call');
   const usage = sumUsage(records);
   const result = {
     ...key,
