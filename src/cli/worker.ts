@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config.ts';
 import { createDeps } from '../deps.ts';
+import { redisDurabilityWarnings } from '../queue/connection.ts';
 import { startWorkers } from '../run/workers.ts';
 import type { CliContext } from './context.ts';
 import { positiveInt } from './run.ts';
@@ -12,9 +13,15 @@ export function configureWorkerCommand(program: Command, ctx: CliContext): void 
     .summary('process run jobs until stopped (SIGINT/SIGTERM)')
     .description(
       [
-        'Serves the run, account and llm queues at REDIS_URL with the database at DATABASE_URL. Start as',
-        'many as you like, on any machine; each takes jobs in priority order. On SIGINT or SIGTERM it stops',
-        'taking jobs, lets active ones finish (up to 10 s), and exits; cut-off jobs are retried elsewhere.',
+        'Serves the run and llm queues at REDIS_URL with the database at DATABASE_URL. Start as many as you',
+        'like, on any machine; each takes jobs in priority order.',
+        '',
+        'At start and every BOOKRUN_RECONCILE_MS (60 s) one worker of the fleet reconciles: unfinished runs in',
+        'Postgres get back any job Redis lost (a restart without AOF, a wiped server), under the same job ids.',
+        '',
+        'On SIGINT or SIGTERM it stops taking jobs and lets active ones finish for BOOKRUN_SHUTDOWN_GRACE_MS',
+        "(10 s); then it aborts their model calls and hands the jobs back to the queue (no attempt used) for",
+        'other workers, and exits. Steps already stored are never paid again.',
       ].join('\n'),
     )
     .option('--concurrency <n>', 'concurrent model calls in this process (default BOOKRUN_CONCURRENCY, 48)', positiveInt)
@@ -22,11 +29,13 @@ export function configureWorkerCommand(program: Command, ctx: CliContext): void 
       const config = loadConfig();
       const deps = await createDeps(config, { log: { info: ctx.stderr, warn: ctx.stderr } });
       try {
+        for (const warning of await redisDurabilityWarnings(deps.redis)) ctx.stderr(`warning: ${warning}`);
         const workers = startWorkers(deps, flags.concurrency ?? config.concurrency);
         ctx.stderr(`bookrun worker ready (pid ${process.pid}, concurrency ${flags.concurrency ?? config.concurrency}, prefix ${config.queuePrefix})`);
         const signal = await ctx.untilSignal();
-        ctx.stderr(`${signal}: finishing active jobs…`);
+        ctx.stderr(`${signal}: taking no more jobs; active jobs have ${Math.round(config.durability.shutdownGraceMs / 1000)} s to finish…`);
         await workers.close();
+        ctx.stderr('bookrun worker stopped');
       } finally {
         await deps.close();
       }

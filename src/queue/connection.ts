@@ -34,3 +34,29 @@ export async function pingRedis(client: Redis, url: string, timeoutMs = 5_000): 
     );
   }
 }
+
+/**
+ * What in the server's settings could lose jobs: an eviction policy other than `noeviction`
+ * drops job keys under memory pressure, and without AOF a restart forgets every job since the
+ * last snapshot (reconcile then rebuilds from Postgres, but a nightly run loses time). Managed
+ * servers may refuse CONFIG; then nothing can be said and nothing is reported.
+ */
+export async function redisDurabilityWarnings(client: Redis): Promise<string[]> {
+  const get = async (key: string) => {
+    try {
+      const reply = (await client.call('CONFIG', 'GET', key)) as unknown;
+      if (Array.isArray(reply)) return typeof reply[1] === 'string' ? reply[1] : undefined;
+      if (reply && typeof reply === 'object') return (reply as Record<string, string>)[key];
+      return undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const warnings: string[] = [];
+  const policy = await get('maxmemory-policy');
+  if (policy !== undefined && policy !== 'noeviction')
+    warnings.push(`Redis maxmemory-policy is ${policy}: under memory pressure it evicts job keys; set it to noeviction (redis-cli config set maxmemory-policy noeviction)`);
+  const aof = await get('appendonly');
+  if (aof === 'no') warnings.push('Redis runs without AOF: a restart forgets queued jobs (reconcile re-adds them from Postgres, at the cost of time); enable it with appendonly yes');
+  return warnings;
+}
