@@ -13,6 +13,10 @@ export type RunPayload = z.infer<typeof RunPayload>;
 export const AccountStepPayload = z.object({ runId: z.string().min(1), accountId: z.uuid() });
 export type AccountStepPayload = z.infer<typeof AccountStepPayload>;
 
+/** A nightly schedule's fire: the schedule id only; the job's fire time says which night. */
+export const NightlyPayload = z.object({ scheduleId: z.string().min(1) });
+export type NightlyPayload = z.infer<typeof NightlyPayload>;
+
 export type JobSpec = {
   queue: QueueName;
   payload: z.ZodType;
@@ -29,6 +33,11 @@ export type JobSpec = {
 
 export const jobCatalog = {
   run: { queue: QUEUES.run, payload: RunPayload, attempts: 3, backoffMs: 5_000, priorityOffset: 0 },
+  /**
+   * Produced by a book's Job Scheduler (src/schedule): starts that night's run, or attaches to it.
+   * Generous retries: a fire that fails for good is a night without a run until the next fire.
+   */
+  nightly: { queue: QUEUES.run, payload: NightlyPayload, attempts: 5, backoffMs: 30_000, priorityOffset: 0 },
   research: { queue: QUEUES.llm, payload: AccountStepPayload, attempts: 5, backoffMs: 2_000, priorityOffset: 1 },
   prioritize: { queue: QUEUES.llm, payload: AccountStepPayload, attempts: 5, backoffMs: 2_000, priorityOffset: 0 },
   /** Drafts, then finalizes the account (memory, artifacts, review routing, done). */

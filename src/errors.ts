@@ -10,7 +10,11 @@ export type AppErrorCode =
   /** The model answered, but not with something bookrun may store. */
   | 'invalid_output'
   /** Something a step depends on did not happen (e.g. a missing research result). */
-  | 'precondition_failed';
+  | 'precondition_failed'
+  /** The change lost a race with an earlier one (a review item decided twice). Retrying cannot help. */
+  | 'conflict'
+  /** The caller may not do this (a rep deciding another rep's item). */
+  | 'forbidden';
 
 export class AppError extends Error {
   readonly code: AppErrorCode;

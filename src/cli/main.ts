@@ -8,8 +8,10 @@ import { processContext, type CliContext } from './context.ts';
 import { configureDbCommand } from './db.ts';
 import { configureDemoCommand } from './demo.ts';
 import { exitCodeFor, EXIT_OK } from './exit.ts';
+import { configureOutboxCommand } from './outbox.ts';
 import { configureRunCommand } from './run.ts';
 import { configureRunsCommand } from './runs.ts';
+import { configureScheduleCommand } from './schedule.ts';
 import { configureStandinCommand } from './standin.ts';
 import { configureWorkerCommand } from './worker.ts';
 
@@ -26,6 +28,8 @@ export function buildProgram(ctx: CliContext): Command {
   configureRunCommand(program, ctx);
   configureRunsCommand(program, ctx);
   configureWorkerCommand(program, ctx);
+  configureOutboxCommand(program, ctx);
+  configureScheduleCommand(program, ctx);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

@@ -68,7 +68,11 @@ function within(promise: Promise<unknown>, ms: number): Promise<'done' | 'timeou
 async function recordFinalFailure(deps: Deps, job: Job, name: JobName, error: unknown): Promise<void> {
   const message = messageOf(error);
   const data = job.data as { runId?: string; accountId?: string };
-  if (!data.runId) return;
+  if (!data.runId) {
+    // A nightly trigger has no run yet: only the log can say that tonight's run did not start.
+    deps.log.warn(`${name} job ${job.id ?? ''} failed for good: ${message}`);
+    return;
+  }
   if (jobCatalog[name].queue === QUEUES.run) {
     await deps.db.update(runs).set({ status: 'failed', error: message, finishedAt: deps.clock() }).where(eq(runs.id, data.runId));
     deps.log.warn(`run ${data.runId} failed: ${message}`);
