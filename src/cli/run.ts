@@ -14,6 +14,7 @@ import { startRun } from '../run/start-run.ts';
 import { summarizeRun, type RunSummary } from '../run/summary.ts';
 import { startWorkers } from '../run/workers.ts';
 import type { CliContext } from './context.ts';
+import { prose } from './prose.ts';
 import { UsageError } from './exit.ts';
 import { progressBars } from './progress-bars.ts';
 import { formatRunSummary } from './run-summary.ts';
@@ -46,7 +47,7 @@ export function configureRunCommand(program: Command, ctx: CliContext): void {
     .command('run')
     .summary('run a book through research, prioritization and drafting')
     .description(
-      [
+      prose([
         'Snapshots the book, pre-scores every account without the LLM, and runs research → prioritization →',
         'drafting for each account in priority order (drafts only for the tiers BOOKRUN_DRAFT_TIERS allows,',
         'default A,B). Results land in the review queue of each account\'s owner rep.',
@@ -59,7 +60,7 @@ export function configureRunCommand(program: Command, ctx: CliContext): void {
         '(best pre-scores first), then drafts in tier order (A first). What the budget does not cover is',
         'deferred, not failed: the summary says what it would cost to finish, and',
         '`bookrun runs resume ID --budget-usd X` finishes it.',
-      ].join('\n'),
+      ]),
     )
     .requiredOption('--book <name>', 'the book to run (see: bookrun book import)')
     .option('--budget-usd <dollars>', "hard cap on what the run may spend (default: the book's, see bookrun book budget, else BOOKRUN_BUDGET_USD; none: uncapped)", positiveUsd)

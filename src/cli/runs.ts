@@ -17,6 +17,7 @@ import { NotFoundError } from '../errors.ts';
 import { listRuns } from '../run/list-runs.ts';
 import { summarizeRun } from '../run/summary.ts';
 import type { CliContext } from './context.ts';
+import { prose } from './prose.ts';
 import { budgetFrom, driveRun, positiveInt, positiveUsd } from './run.ts';
 import { formatRunSummary } from './run-summary.ts';
 
@@ -37,9 +38,10 @@ export function configureRunsCommand(program: Command, ctx: CliContext): void {
     .summary('run history, summaries, pause, resume and cancel')
     .description(
       [
-        'Run history and summaries, and control of runs: pause a running run (workers take none of its jobs;',
-        'model calls in flight finish), resume a paused run or one whose budget left accounts deferred, or',
-        'cancel a run (unfinished accounts end cancelled; nothing is lost that was done).',
+        'Run history and summaries, and control of runs:',
+        '  pause   workers take none of its jobs (model calls in flight finish);',
+        '  resume  a paused run goes on; a run whose budget deferred accounts finishes;',
+        '  cancel  unfinished accounts end cancelled; what was done is kept.',
       ].join('\n'),
     );
   runs
@@ -77,13 +79,13 @@ export function configureRunsCommand(program: Command, ctx: CliContext): void {
     .command('resume')
     .summary('go on with a paused run, or finish one whose budget left accounts deferred')
     .description(
-      [
+      prose([
         'A paused run goes on where it stopped (a budget flag raises its cap as it does so).',
         '',
         'A run that ended completed_with_deferrals gets more budget and a new pass over exactly its deferred',
         'accounts; steps already stored are not paid again. Without a budget flag the run keeps its cap (useful',
         'when reservations left headroom). Workers run in this process unless --detach.',
-      ].join('\n'),
+      ]),
     )
     .argument('<id>', 'the run id (see: bookrun runs list)')
     .option('--budget-usd <dollars>', "the run's new total cap in USD (what it spent so far counts against it)", positiveUsd)
@@ -108,11 +110,11 @@ function configureControl(runs: Command, ctx: CliContext): void {
     .command('pause')
     .summary('stop taking jobs of a running run (resume with: bookrun runs resume ID)')
     .description(
-      [
+      prose([
         'Marks the run paused in Postgres. Every worker checks before it starts a job, so within about a second',
         "no new model call of the run starts anywhere; calls already in flight finish and are kept. The run's",
         'jobs wait in the queue; `bookrun runs resume ID` lets them go at once.',
-      ].join('\n'),
+      ]),
     )
     .argument('<id>', 'the run id (see: bookrun runs list)')
     .option('--json', 'print one JSON object on stdout')
@@ -125,11 +127,11 @@ function configureControl(runs: Command, ctx: CliContext): void {
     .command('cancel')
     .summary('stop a run for good')
     .description(
-      [
+      prose([
         'Marks the run cancelled: accounts not finished end `cancelled`, workers drop its queued jobs, and the run',
         'job writes its summary. Work already done (briefs, tiers, drafts in review) is kept. Cannot be undone;',
         'to stop for a while, use `bookrun runs pause`.',
-      ].join('\n'),
+      ]),
     )
     .argument('<id>', 'the run id (see: bookrun runs list)')
     .option('--json', 'print one JSON object on stdout')

@@ -6,6 +6,7 @@ import { startRelay, type Relay } from '../outbox/index.ts';
 import { redisDurabilityWarnings } from '../queue/connection.ts';
 import { startWorkers } from '../run/workers.ts';
 import type { CliContext } from './context.ts';
+import { prose } from './prose.ts';
 import { positiveInt } from './run.ts';
 
 export function configureWorkerCommand(program: Command, ctx: CliContext): void {
@@ -13,7 +14,7 @@ export function configureWorkerCommand(program: Command, ctx: CliContext): void 
     .command('worker')
     .summary('process run jobs until stopped (SIGINT/SIGTERM)')
     .description(
-      [
+      prose([
         'Serves the run and llm queues at REDIS_URL with the database at DATABASE_URL. Start as many as you',
         'like, on any machine; each takes jobs in priority order.',
         '',
@@ -26,7 +27,7 @@ export function configureWorkerCommand(program: Command, ctx: CliContext): void 
         '',
         'With BOOKRUN_OUTBOX_URL set it also relays approved side effects (CRM write-back, hand-off to sending)',
         'from the outbox; see bookrun outbox --help.',
-      ].join('\n'),
+      ]),
     )
     .option('--concurrency <n>', 'concurrent model calls in this process (default BOOKRUN_CONCURRENCY, 48)', positiveInt)
     .action(async (flags: { concurrency?: number }) => {
