@@ -10,7 +10,9 @@
  *   burst that overshot answers with a storm of 429s, and that is one signal, not many.
  *
  * Per process: with several workers each controller acts on what its own calls see, and the last
- * `apply` wins. Pure apart from `apply`; time comes from `clock`.
+ * `apply` wins. Nothing is applied before the first 429: until then there is no cap, and a cap
+ * "raised" from one process's own number would cut a fleet with more slots than that. Pure apart
+ * from `apply`; time comes from `clock`.
  */
 
 export type ConcurrencyControllerOptions = {
@@ -62,6 +64,8 @@ export function createConcurrencyController(options: ConcurrencyControllerOption
   /** 429s before this belong to the storm already answered. */
   let stormUntil = -Infinity;
   let applying: Promise<void> = Promise.resolve();
+  /** Whether a cap was ever applied (the first 429 sets one); only then do steps up mean anything. */
+  let capped = false;
 
   const set = (n: number): Promise<void> => {
     current = n;
@@ -82,7 +86,7 @@ export function createConcurrencyController(options: ConcurrencyControllerOption
         quietSince = now;
         return Promise.resolve();
       }
-      if (current >= max || now - quietSince < stepUpMs) return Promise.resolve();
+      if (!capped || current >= max || now - quietSince < stepUpMs) return Promise.resolve();
       quietSince = now;
       return set(current + 1);
     },
@@ -94,7 +98,9 @@ export function createConcurrencyController(options: ConcurrencyControllerOption
       const wait = retryAfterMs !== undefined && Number.isFinite(retryAfterMs) ? retryAfterMs : 0;
       stormUntil = now + Math.max(minWindowMs, wait);
       const next = Math.max(min, Math.floor(current / 2));
-      return next === current ? Promise.resolve() : set(next);
+      if (next === current && capped) return Promise.resolve();
+      capped = true;
+      return set(next);
     },
   };
 }

@@ -87,10 +87,16 @@ export function configureRunCommand(program: Command, ctx: CliContext): void {
     });
 }
 
+/** The configuration with a command's --concurrency, when given, in place of BOOKRUN_CONCURRENCY. */
+export function withConcurrency(config: Config, concurrency: number | undefined): Config {
+  return concurrency === undefined ? config : { ...config, concurrency };
+}
+
 /** Starts and (unless detached) drives a run; shared by `run` and `demo`. */
 export async function executeRun(config: Config, ctx: CliContext, flags: RunFlags, deps?: Deps): Promise<RunSummary | undefined> {
   const owned = !deps;
-  const d = deps ?? (await createDeps(config, { log: { info: ctx.stderr, warn: ctx.stderr } }));
+  // --concurrency sizes the HTTP pool and the adaptive cap too, not only the worker.
+  const d = deps ?? (await createDeps(withConcurrency(config, flags.concurrency), { log: { info: ctx.stderr, warn: ctx.stderr } }));
   try {
     const budget = budgetFrom(flags) ?? (await bookBudget(d.db, flags.book)) ?? config.defaultBudget;
     const { runId } = await startRun(d, { bookName: flags.book, budget, mode: flags.mode ?? 'realtime' });

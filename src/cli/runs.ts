@@ -18,7 +18,7 @@ import { listRuns } from '../run/list-runs.ts';
 import { summarizeRun } from '../run/summary.ts';
 import type { CliContext } from './context.ts';
 import { prose } from './prose.ts';
-import { budgetFrom, driveRun, positiveInt, positiveUsd } from './run.ts';
+import { budgetFrom, driveRun, positiveInt, positiveUsd, withConcurrency } from './run.ts';
 import { formatRunSummary } from './run-summary.ts';
 
 async function withDb<T>(fn: (db: ReturnType<typeof createDb>['db']) => Promise<T>): Promise<T> {
@@ -162,7 +162,7 @@ async function executeResume(
   budget: BudgetLimit | undefined,
   flags: { concurrency?: number; detach?: boolean; json?: boolean },
 ): Promise<RunSummary | undefined> {
-  const deps = await createDeps(config, { log: { info: ctx.stderr, warn: ctx.stderr } });
+  const deps = await createDeps(withConcurrency(config, flags.concurrency), { log: { info: ctx.stderr, warn: ctx.stderr } });
   try {
     const [run] = await deps.db.select({ status: runsTable.status }).from(runsTable).where(eq(runsTable.id, runId));
     if (run?.status === 'paused') {

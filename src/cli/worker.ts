@@ -7,7 +7,7 @@ import { redisDurabilityWarnings } from '../queue/connection.ts';
 import { startWorkers } from '../run/workers.ts';
 import type { CliContext } from './context.ts';
 import { prose } from './prose.ts';
-import { positiveInt } from './run.ts';
+import { positiveInt, withConcurrency } from './run.ts';
 
 export function configureWorkerCommand(program: Command, ctx: CliContext): void {
   program
@@ -32,7 +32,7 @@ export function configureWorkerCommand(program: Command, ctx: CliContext): void 
     .option('--concurrency <n>', 'concurrent model calls in this process (default BOOKRUN_CONCURRENCY, 48)', positiveInt)
     .action(async (flags: { concurrency?: number }) => {
       const config = loadConfig();
-      const deps = await createDeps(config, { log: { info: ctx.stderr, warn: ctx.stderr } });
+      const deps = await createDeps(withConcurrency(config, flags.concurrency), { log: { info: ctx.stderr, warn: ctx.stderr } });
       try {
         for (const warning of await redisDurabilityWarnings(deps.redis)) ctx.stderr(`warning: ${warning}`);
         const workers = startWorkers(deps, flags.concurrency ?? config.concurrency);

@@ -14,9 +14,30 @@ function setup(options: Partial<ConcurrencyControllerOptions> = {}) {
   return { controller, applied, advance: (ms: number) => (now += ms) };
 }
 
+/** A controller whose first 429 halved 20 to a cap of 10 (steps up only raise a cap that exists). */
+async function capped(options: Partial<ConcurrencyControllerOptions> = {}) {
+  const s = setup({ initial: 20, ...options });
+  await s.controller.onRateLimited(0);
+  return s;
+}
+
+describe('before the first 429', () => {
+  it('applies nothing: there is no cap to raise, and one process\'s number would cut a larger fleet', async () => {
+    const { controller, applied, advance } = setup({ initial: 48 });
+    for (let i = 0; i < 5; i++) {
+      advance(61_000);
+      await controller.onSuccess(0.9);
+    }
+    expect(controller.current).toBe(48);
+    expect(applied).toEqual([]);
+    await controller.onRateLimited(1_000);
+    expect(applied).toEqual([24]);
+  });
+});
+
 describe('when calls keep succeeding with headroom', () => {
   it('steps up by one at most once per stepUpMs', async () => {
-    const { controller, applied, advance } = setup({ initial: 10 });
+    const { controller, applied, advance } = await capped();
     await controller.onSuccess(0.9);
     expect(controller.current).toBe(10);
     advance(59_999);
@@ -32,7 +53,7 @@ describe('when calls keep succeeding with headroom', () => {
     advance(30_000);
     await controller.onSuccess();
     expect(controller.current).toBe(12);
-    expect(applied).toEqual([11, 12]);
+    expect(applied).toEqual([10, 11, 12]);
   });
 
   it('never exceeds max', async () => {
@@ -47,7 +68,7 @@ describe('when calls keep succeeding with headroom', () => {
 
 describe('when responses report little left of a limit', () => {
   it('holds: a minute must pass with more than 20% left before the next step', async () => {
-    const { controller, advance } = setup({ initial: 10 });
+    const { controller, advance } = await capped();
     advance(50_000);
     await controller.onSuccess(0.1);
     advance(20_000);
@@ -59,7 +80,7 @@ describe('when responses report little left of a limit', () => {
   });
 
   it('treats exactly the headroom as enough', async () => {
-    const { controller, advance } = setup({ initial: 10, headroom: 0.25 });
+    const { controller, advance } = await capped({ headroom: 0.25 });
     advance(60_000);
     await controller.onSuccess(0.25);
     expect(controller.current).toBe(11);
