@@ -6,18 +6,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { FaultOutcome } from '../test/faults/support/report.ts';
 
-type Row = {
-  suite: string;
-  fault: string;
-  lost: number;
-  duplicated: number;
-  extraCalls: number;
-  kills: number;
-  seconds: number;
-  notes?: string;
-  passed?: boolean;
-};
+/** One report line: a measured outcome, with the time it was written. */
+type Row = Partial<Pick<FaultOutcome, 'notes'>> & Omit<FaultOutcome, 'notes'>;
 
 const defaultPath = join(fileURLToPath(new URL('..', import.meta.url)), 'test', 'faults', '.report.jsonl');
 const path = process.argv[2] ?? process.env['BOOKRUN_FAULT_REPORT'] ?? defaultPath;

@@ -8,8 +8,8 @@
  */
 import { readFileSync } from 'node:fs';
 import postgres from 'postgres';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from './support/harness.ts';
+import { describe, expect, it } from 'vitest';
+import { useHarness } from './support/harness.ts';
 import { sleep } from './support/wait.ts';
 
 const WORKERS = 2;
@@ -17,18 +17,7 @@ const CONCURRENCY = 8;
 const FAULT_AFTER_CALLS = 900;
 const DOWN_MS = 2_000;
 
-let harness: Harness;
-
-beforeAll(async () => {
-  harness = await startHarness({ name: 'postgres', latencyMs: 100 });
-});
-
-// A failed test keeps the temp dir (every process's log, the Postgres log) for a look afterwards.
-beforeEach(({ onTestFailed }) => onTestFailed(() => harness.keepLogs()));
-
-afterAll(async () => {
-  await harness?.close();
-});
+const harness = useHarness({ name: 'postgres', latencyMs: 100 });
 
 describe('when Postgres crashes mid-run', () => {
   it('completes after pg_ctl stop -m immediate and a restart, with nothing lost', async () => {

@@ -3,8 +3,8 @@
  * randomly chosen worker, 2–10 s apart, each replaced at once by a fresh worker. The schedule is
  * seeded (BOOKRUN_FAULT_SEED replays one; the seed is in the report) so a failure can be rerun.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from './support/harness.ts';
+import { describe, expect, it } from 'vitest';
+import { useHarness } from './support/harness.ts';
 import { describeExit } from './support/processes.ts';
 import { seededRandom, sleep } from './support/wait.ts';
 
@@ -12,19 +12,8 @@ const KILLS = 5;
 const WORKERS = 3;
 const CONCURRENCY = 4;
 
-let harness: Harness;
-
-beforeAll(async () => {
-  // 12 calls in flight at 250 ms: a run of about a minute, long enough for five kills 2–10 s apart.
-  harness = await startHarness({ name: 'random-kills', latencyMs: 250 });
-});
-
-// A failed test keeps the temp dir (every process's log, the Postgres log) for a look afterwards.
-beforeEach(({ onTestFailed }) => onTestFailed(() => harness.keepLogs()));
-
-afterAll(async () => {
-  await harness?.close();
-});
+// 12 calls in flight at 250 ms: a run of about a minute, long enough for five kills 2–10 s apart.
+const harness = useHarness({ name: 'random-kills', latencyMs: 250 });
 
 describe('when workers are killed at random moments during a run', () => {
   it(`completes the run with nothing lost or duplicated after ${KILLS} kill -9s`, async () => {

@@ -8,8 +8,8 @@
  * Both must end like a run without faults: every account done once, nothing duplicated, and at
  * most the calls in flight at the fault made again.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from './support/harness.ts';
+import { describe, expect, it } from 'vitest';
+import { useHarness } from './support/harness.ts';
 
 const WORKERS = 2;
 const CONCURRENCY = 8;
@@ -18,18 +18,7 @@ const FAULT_AFTER_CALLS = 900;
 /** The outage: shorter than the 4 s lock, so jobs in flight may keep their locks across it. */
 const DOWN_MS = 2_000;
 
-let harness: Harness;
-
-beforeAll(async () => {
-  harness = await startHarness({ name: 'redis', latencyMs: 100 });
-});
-
-// A failed test keeps the temp dir (every process's log, the Postgres log) for a look afterwards.
-beforeEach(({ onTestFailed }) => onTestFailed(() => harness.keepLogs()));
-
-afterAll(async () => {
-  await harness?.close();
-});
+const harness = useHarness({ name: 'redis', latencyMs: 100 });
 
 /** What the workers' reconcile reported re-adding (src/run/reconcile.ts logs each repair). */
 function reconciled(lines: string[]): string {

@@ -6,8 +6,8 @@
  * with nothing lost. Two cases: calls shorter than the grace (they drain, nothing is repeated) and
  * calls longer than it (they are cut off and made again elsewhere, once each at most).
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from './support/harness.ts';
+import { describe, expect, it } from 'vitest';
+import { useHarness } from './support/harness.ts';
 import { describeExit } from './support/processes.ts';
 
 /**
@@ -18,18 +18,7 @@ import { describeExit } from './support/processes.ts';
 const EXIT_SLACK_MS = 1_500;
 const FAULT_AFTER_CALLS = 900;
 
-let harness: Harness;
-
-beforeAll(async () => {
-  harness = await startHarness({ name: 'sigterm', latencyMs: 300 });
-});
-
-// A failed test keeps the temp dir (every process's log, the Postgres log) for a look afterwards.
-beforeEach(({ onTestFailed }) => onTestFailed(() => harness.keepLogs()));
-
-afterAll(async () => {
-  await harness?.close();
-});
+const harness = useHarness({ name: 'sigterm', latencyMs: 300 });
 
 type Case = {
   label: string;

@@ -5,8 +5,8 @@
  * a replacement worker joins, and the run must complete with every account done once, no
  * duplicate review item, artifact or memory item, and at most one extra model call for the kill.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from './support/harness.ts';
+import { describe, expect, it } from 'vitest';
+import { useHarness } from './support/harness.ts';
 import type { ManagedProcess } from './support/processes.ts';
 import { sleep } from './support/wait.ts';
 
@@ -17,18 +17,7 @@ import { sleep } from './support/wait.ts';
  */
 const FAULT_SKIP = 40;
 
-let harness: Harness;
-
-beforeAll(async () => {
-  harness = await startHarness({ name: 'worker-crash', latencyMs: 100 });
-});
-
-// A failed test keeps the temp dir (every process's log, the Postgres log) for a look afterwards.
-beforeEach(({ onTestFailed }) => onTestFailed(() => harness.keepLogs()));
-
-afterAll(async () => {
-  await harness?.close();
-});
+const harness = useHarness({ name: 'worker-crash', latencyMs: 100 });
 
 /** Resolves with the worker's exit, or throws if the run ends (or time runs out) while it still lives. */
 async function untilDead(worker: ManagedProcess, runId: string, timeoutMs: number): Promise<NonNullable<ManagedProcess['exit']>> {

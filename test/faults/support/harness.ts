@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import postgres from 'postgres';
 import { bookrunCli, importBook, startRun, type Book } from './book.ts';
 import { measureRun, summarize, violations, waitForRunEnd, type Expectation, type RunEnd, type RunMeasure } from './invariants.ts';
@@ -93,6 +94,28 @@ function baseEnv(): NodeJS.ProcessEnv {
     env[key] = value;
   }
   return env;
+}
+
+/**
+ * The file's harness, started before its first test and closed after its last; a failed test
+ * keeps the temp dir (every process's log, the Postgres log) for a look afterwards. The returned
+ * object forwards to the harness once it has started.
+ */
+export function useHarness(options: HarnessOptions): Harness {
+  let started: Harness | undefined;
+  beforeAll(async () => {
+    started = await startHarness(options);
+  });
+  beforeEach(({ onTestFailed }) => onTestFailed(() => started?.keepLogs()));
+  afterAll(async () => {
+    await started?.close();
+  });
+  return new Proxy({} as Harness, {
+    get(_, key) {
+      if (!started) throw new Error(`the ${options.name} harness is used before it started (only inside tests)`);
+      return started[key as keyof Harness];
+    },
+  });
 }
 
 export async function startHarness(options: HarnessOptions): Promise<Harness> {
