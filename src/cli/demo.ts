@@ -106,6 +106,8 @@ function nextSteps(runId: string): string[] {
     step('bookrun book import b.csv --book mine', '… imported with a quarantine report'),
     step('bookrun run --book mine --detach', 'enqueue a run for worker processes'),
     step('bookrun worker', 'start one (or several, on any machine)'),
+    step(`bookrun schedule set --book ${DEMO_BOOK} --cron "0 2 * * *" --tz UTC`, 'every night at 02:00, taken by the workers'),
+    step('bookrun runs pause|resume|cancel ID', 'control a run that is going, from anywhere'),
     `  every draft is waiting in review for its owner rep: select reason, count(*) from review_items where run_id = '${runId}' group by 1;`,
     '  the review UI (bookrun web) and accept-rate dashboards arrive next.',
   ];
