@@ -75,3 +75,18 @@ export async function removeKeys(prefix: string): Promise<void> {
     redis.disconnect();
   }
 }
+
+/**
+ * Loses every key under a test's queue prefix at once, as a Redis restart without persistence
+ * loses them: one Lua script, so no worker sees half the keys gone (a SCAN + DEL sweep would leave
+ * a job's hash without its list entry, a state no real data loss produces).
+ */
+export async function wipeKeys(prefix: string): Promise<number> {
+  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 2 });
+  try {
+    const script = "local keys = redis.call('KEYS', ARGV[1]) for i = 1, #keys, 5000 do redis.call('DEL', unpack(keys, i, math.min(i + 4999, #keys))) end return #keys";
+    return Number(await redis.eval(script, 0, `${prefix}:*`));
+  } finally {
+    redis.disconnect();
+  }
+}

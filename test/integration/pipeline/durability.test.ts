@@ -10,7 +10,7 @@ import { awaitRun } from '../../../src/run/await-run.ts';
 import { cancelRun, pauseRun, unpauseRun } from '../../../src/run/control.ts';
 import { startRun } from '../../../src/run/start-run.ts';
 import { startWorkers, type RunningWorkers } from '../../../src/run/workers.ts';
-import { createPipelineEnv, removeKeys, type PipelineEnv } from '../../support/pipeline.ts';
+import { createPipelineEnv, wipeKeys, type PipelineEnv } from '../../support/pipeline.ts';
 import { importGeneratedBook } from './support.ts';
 
 let env: PipelineEnv;
@@ -110,7 +110,7 @@ describe('when Redis loses every key of the run mid-run', () => {
     const w = workers();
     const { runId } = await startRun(deps, { bookName: 'durable' });
     await until(async () => (await stepsStored(runId)) >= 30, 'thirty steps are stored');
-    await removeKeys(env.prefix);
+    expect(await wipeKeys(env.prefix)).toBeGreaterThan(0);
     const progress = await awaitRun(deps.db, runId, { pollMs: 100, signal: AbortSignal.timeout(90_000) });
     expect(progress.status).toBe('completed');
     expect(await itemsBy(runId)).toEqual({ done: 60 });
