@@ -42,14 +42,5 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
   }
 }
 
-/** A seeded PRNG (mulberry32), so a random-kill schedule can be replayed from the seed in the report. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+/** A seeded PRNG, so a random-kill schedule can be replayed from the seed in the report. */
+export { seededRandom } from '../../../src/standin/faults.ts';
