@@ -21,7 +21,7 @@ function files(dir: string): string[] {
   for (const name of entries) {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) out = out.concat(files(path));
-    else if (path.endsWith('.ts')) out.push(resolve(path));
+    else if (path.endsWith('.ts') || path.endsWith('.tsx')) out.push(resolve(path));
   }
   return out;
 }

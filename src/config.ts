@@ -110,6 +110,16 @@ export const Env = z.object({
    */
   BOOKRUN_FAULT_AT: z.enum(['before_call', 'after_call', 'after_write', 'relay_before_send', 'relay_after_send', 'relay_after_record']).optional(),
   BOOKRUN_FAULT_SKIP: number('BOOKRUN_FAULT_SKIP').pipe(z.number().int().min(0)).default(0),
+  /** Port `bookrun web` listens on. */
+  BOOKRUN_WEB_PORT: number('BOOKRUN_WEB_PORT').pipe(z.number().int().min(0).max(65_535)).default(4300),
+  /** Address `bookrun web` binds; loopback unless a TLS-terminating proxy fronts it. */
+  BOOKRUN_WEB_HOST: z.string().min(1).default('127.0.0.1'),
+  /** The address reps open (sign-in links are built on it); default `http://127.0.0.1:<BOOKRUN_WEB_PORT>`. */
+  BOOKRUN_PUBLIC_URL: z.url().optional(),
+  /** How long a signed-in session lasts (default 12 hours: one working day). */
+  BOOKRUN_SESSION_TTL_MS: number('BOOKRUN_SESSION_TTL_MS').pipe(z.number().int().min(60_000)).default(12 * 3_600_000),
+  /** How long a one-time sign-in link from `bookrun reps add` stays valid (default 24 hours). */
+  BOOKRUN_SIGNIN_TTL_MS: number('BOOKRUN_SIGNIN_TTL_MS').pipe(z.number().int().min(60_000)).default(24 * 3_600_000),
   /** Where the Agent Skills live; defaults to the `skills/` folder shipped with bookrun. */
   BOOKRUN_SKILLS_DIR: z.string().min(1).default(fileURLToPath(new URL('../skills', import.meta.url))),
 });
@@ -148,6 +158,16 @@ export type DurabilityConfig = {
   shutdownGraceMs: number;
 };
 
+/** The review web app (src/web): where it listens, the address in sign-in links, session lifetimes. */
+export type WebConfig = {
+  port: number;
+  host: string;
+  /** Origin reps open, without a trailing slash; sign-in links and the CSRF origin check use it. */
+  publicUrl: string;
+  sessionTtlMs: number;
+  signInTtlMs: number;
+};
+
 /** The outbox relay's receiver (src/outbox/relay.ts); `url` unset: rows wait in Postgres. */
 export type OutboxConfig = { url: string | undefined; token: string | undefined };
 
@@ -157,6 +177,7 @@ export type FaultConfig = { at: string | undefined; skip: number };
 export type Config = {
   durability: DurabilityConfig;
   outbox: OutboxConfig;
+  web: WebConfig;
   fault: FaultConfig;
   /** The cap a run gets when none is given on the command line. */
   defaultBudget: BudgetLimit | undefined;
@@ -239,6 +260,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       shutdownGraceMs: env.BOOKRUN_SHUTDOWN_GRACE_MS,
     },
     outbox: { url: env.BOOKRUN_OUTBOX_URL, token: env.BOOKRUN_OUTBOX_TOKEN },
+    web: {
+      port: env.BOOKRUN_WEB_PORT,
+      host: env.BOOKRUN_WEB_HOST,
+      publicUrl: (env.BOOKRUN_PUBLIC_URL ?? `http://127.0.0.1:${env.BOOKRUN_WEB_PORT}`).replace(/\/+$/, ''),
+      sessionTtlMs: env.BOOKRUN_SESSION_TTL_MS,
+      signInTtlMs: env.BOOKRUN_SIGNIN_TTL_MS,
+    },
     fault: { at: env.BOOKRUN_FAULT_AT, skip: env.BOOKRUN_FAULT_SKIP },
     defaultBudget,
     databaseUrl: env.DATABASE_URL,

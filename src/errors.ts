@@ -14,7 +14,9 @@ export type AppErrorCode =
   /** The change lost a race with an earlier one (a review item decided twice). Retrying cannot help. */
   | 'conflict'
   /** The caller may not do this (a rep deciding another rep's item). */
-  | 'forbidden';
+  | 'forbidden'
+  /** The caller is not signed in, or their sign-in link or session is not (or no longer) valid. */
+  | 'unauthorized';
 
 export class AppError extends Error {
   readonly code: AppErrorCode;

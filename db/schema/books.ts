@@ -22,6 +22,10 @@ export const reps = pgTable('reps', {
   email: text('email').notNull().unique(),
   name: text('name').notNull(),
   role: text('role', { enum: ['rep', 'manager'] }).notNull().default('rep'),
+  /** IANA time zone the web app shows dates in (`bookrun reps add --tz`). */
+  timeZone: text('time_zone').notNull().default('UTC'),
+  /** Set when the rep may no longer sign in; their sessions stop working at once. */
+  disabledAt: timestamp('disabled_at', { withTimezone: true }),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 

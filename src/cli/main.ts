@@ -9,6 +9,7 @@ import { configureDbCommand } from './db.ts';
 import { configureDemoCommand } from './demo.ts';
 import { exitCodeFor, EXIT_OK } from './exit.ts';
 import { configureOutboxCommand } from './outbox.ts';
+import { configureRepsCommand } from './reps.ts';
 import { configureRunCommand } from './run.ts';
 import { configureRunsCommand } from './runs.ts';
 import { configureScheduleCommand } from './schedule.ts';
@@ -30,6 +31,7 @@ export function buildProgram(ctx: CliContext): Command {
   configureWorkerCommand(program, ctx);
   configureOutboxCommand(program, ctx);
   configureScheduleCommand(program, ctx);
+  configureRepsCommand(program, ctx);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

@@ -85,12 +85,12 @@ type FiledRow = { what: 'item' | 'artifact'; id: string; run_id: string; account
 const FILE_STATEMENT = (items: string, rows: string) => sql`
   with k as (
     select * from jsonb_to_recordset(${items}::jsonb)
-      as k(run_id text, account_id uuid, owner_given boolean, owner_rep_id uuid, reason text, workflows jsonb)
+      as k(run_id text, account_id uuid, owner_given boolean, owner_rep_id uuid, reason text, workflows jsonb, tier text)
   ), ins as (
-    insert into review_items (run_id, account_id, owner_rep_id, reason, workflows)
+    insert into review_items (run_id, account_id, owner_rep_id, reason, workflows, tier)
     select k.run_id, k.account_id,
       case when k.owner_given then k.owner_rep_id else (select a.owner_rep_id from accounts a where a.id = k.account_id) end,
-      k.reason, k.workflows
+      k.reason, k.workflows, k.tier
     from k where k.reason is not null
     on conflict (run_id, account_id) do nothing
     returning id, run_id, account_id, owner_rep_id, reason, workflows
@@ -139,7 +139,7 @@ export async function fileArtifactsMany(db: DbOrTx, inputs: FileArtifactsInput[]
     parsed.map((p) => {
       const present = WORKFLOWS.filter((w) => p.artifacts.some((a) => a.workflow === w));
       const reason: ReviewReason | null = present.includes('drafting') ? 'drafted' : isSampled(p.runId, p.accountId, p.sampleRate) ? 'sampled' : null;
-      return { run_id: p.runId, account_id: p.accountId, owner_given: p.ownerRepId !== undefined, owner_rep_id: p.ownerRepId ?? null, reason, workflows: present };
+      return { run_id: p.runId, account_id: p.accountId, owner_given: p.ownerRepId !== undefined, owner_rep_id: p.ownerRepId ?? null, reason, workflows: present, tier: tierOf(p.artifacts) };
     }),
   );
   const rows = JSON.stringify(
@@ -195,4 +195,10 @@ export async function fileArtifactsMany(db: DbOrTx, inputs: FileArtifactsInput[]
       return { reviewItemId: found?.id ?? null, reason: found?.reason ?? null, artifactIds, created: found?.created === true };
     });
   });
+}
+
+/** The tier the prioritization artifact states, for the queue's tier filter; null when absent or not a tier. */
+function tierOf(artifacts: ReadonlyArray<{ workflow: Workflow; content: Record<string, unknown> }>): 'A' | 'B' | 'C' | 'D' | null {
+  const tier = artifacts.find((a) => a.workflow === 'prioritization')?.content['tier'];
+  return tier === 'A' || tier === 'B' || tier === 'C' || tier === 'D' ? tier : null;
 }
