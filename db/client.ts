@@ -32,7 +32,9 @@ export function createDb(url: string, options: CreateDbOptions = {}): DbHandle {
     max: options.max ?? 20,
     // Notices (e.g. "relation already exists, skipping") are noise on stderr.
     onnotice: () => {},
-    connection: { application_name: 'bookrun' },
+    // JIT compiles queries whose cost estimate crosses a threshold — a manager's whole-team queue
+    // does — and costs 25–50 ms per query, far more than it saves on bookrun's short queries.
+    connection: { application_name: 'bookrun', jit: 'off' },
   });
   const db = drizzle(sql, { schema });
   return { db, sql, close: () => sql.end({ timeout: 5 }) };

@@ -8,6 +8,7 @@ export { CONFLICT_WINDOW_MS, INTERACTION_CAP, DEFAULT_CONFIDENCE, planRemember, 
 export { normalizeContent, normalizePhrase } from './normalize.ts';
 export { memoryFromResearch, type MemoryFromResearchArgs } from './memory-from-research.ts';
 export { memoryFromDraft, type MemoryFromDraftArgs } from './memory-from-draft.ts';
-export { memoryFromReview, type ReviewFeedback, type ReviewVerdict } from './memory-from-review.ts';
+export { memoryFromReview, memoryFromDecision, type ReviewFeedback, type ReviewVerdict, type DecisionFeedback, type DecisionDraft } from './memory-from-review.ts';
+export { sentenceChanges, splitSentences, type SentenceChanges } from './memory-from-edit.ts';
 export { memoryForPrompt, type MemoryPrompt, type MemoryPromptFact, type MemoryForPromptOptions } from './memory-for-prompt.ts';
 export type { MemoryItem, MemoryView, MemoryInput } from './types.ts';

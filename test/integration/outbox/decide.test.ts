@@ -103,11 +103,12 @@ describe('when a rep edits the draft', () => {
 describe('when a rep rejects a draft', () => {
   it('queues nothing and keeps the note', async () => {
     const it3 = item(3);
-    const result = await decideReviewItem(db.db, { itemId: it3.itemId, deciderRepId: it3.ownerRepId, verdict: 'rejected', note: 'wrong angle' });
+    const result = await decideReviewItem(db.db, { itemId: it3.itemId, deciderRepId: it3.ownerRepId, verdict: 'rejected', rejectReason: 'tone', note: 'wrong angle' });
     expect(result.outbox).toEqual([]);
     expect(await outboxOf(it3.itemId)).toEqual([]);
-    const statuses = await db.db.select({ status: artifacts.status }).from(artifacts).where(eq(artifacts.reviewItemId, it3.itemId));
-    expect(statuses.map((s) => s.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    // Rejected for its tone: only the draft is blamed (src/review/AGENTS.md, artifact verdicts).
+    const statuses = await db.db.select({ workflow: artifacts.workflow, status: artifacts.status }).from(artifacts).where(eq(artifacts.reviewItemId, it3.itemId));
+    expect(Object.fromEntries(statuses.map((s) => [s.workflow, s.status]))).toEqual({ research: 'accepted', prioritization: 'accepted', drafting: 'rejected' });
   });
 });
 
@@ -116,7 +117,7 @@ describe('when an item is decided twice', () => {
     const it4 = item(4);
     const first = await decideReviewItem(db.db, { itemId: it4.itemId, deciderRepId: it4.ownerRepId, verdict: 'accepted' });
     const audits = await auditCount(it4.itemId);
-    const second = await rejection(decideReviewItem(db.db, { itemId: it4.itemId, deciderRepId: world.managerId, verdict: 'rejected', note: 'no' }));
+    const second = await rejection(decideReviewItem(db.db, { itemId: it4.itemId, deciderRepId: world.managerId, verdict: 'rejected', rejectReason: 'other', note: 'no' }));
     expect(second.code).toBe('conflict');
     expect(second.message).toMatch(/already accepted by rep\d-[0-9a-f]+@example\.test at \d{4}-\d\d-\d\dT/);
     expect(second.message).toContain(first.decidedAt.toISOString());
@@ -194,7 +195,7 @@ describe('when the approval does not commit', () => {
     expect(stored?.status).toBe('pending');
     expect(await outboxOf(it9.itemId)).toEqual([]);
     // Rejecting it is still possible.
-    await decideReviewItem(db.db, { itemId: it9.itemId, deciderRepId: it9.ownerRepId, verdict: 'rejected' });
+    await decideReviewItem(db.db, { itemId: it9.itemId, deciderRepId: it9.ownerRepId, verdict: 'rejected', rejectReason: 'wrong_person' });
   });
 
   it('sends what was approved even if the stored draft changes afterwards (payload is a copy)', async () => {

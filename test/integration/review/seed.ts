@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../../db/client.ts';
 import { accounts, books, reps, runs } from '../../../db/schema/index.ts';
+import { fileArtifactsMany } from '../../../src/review/index.ts';
 
 export type SeededBook = { bookId: string; repIds: string[]; accountIds: string[]; ownerOf: Map<string, string> };
 
@@ -43,4 +44,48 @@ export async function seedRun(db: Db, bookId: string, createdAt = new Date()): P
   const id = `run-${createdAt.toISOString().slice(0, 10).replaceAll('-', '')}-${randomUUID().slice(0, 6)}`;
   await db.insert(runs).values({ id, bookId, runKey: `manual-${id}`, createdAt });
   return id;
+}
+
+/** One account's item as `fileQueueItems` files it: drafted (brief, tier, draft) or sampled (brief, tier). */
+export type QueueItemSpec = { accountId: string; tier: 'A' | 'B' | 'C' | 'D' | null; drafted: boolean; subject?: string; riskFlags?: string[] };
+
+/**
+ * Files one review item per spec in `runId`, as a run's finalize would (fileArtifactsMany). A null
+ * tier leaves the prioritization artifact without a tier. Returns the item ids in spec order.
+ */
+export async function fileQueueItems(db: Db, runId: string, specs: readonly QueueItemSpec[]): Promise<string[]> {
+  const ids: string[] = [];
+  // Chunked like seedBook: a few hundred accounts per statement.
+  for (let start = 0; start < specs.length; start += 500) {
+    const chunk = specs.slice(start, start + 500);
+    const filed = await fileArtifactsMany(
+      db,
+      chunk.map((s) => ({
+        runId,
+        accountId: s.accountId,
+        sampleRate: 1,
+        artifacts: [
+          { workflow: 'research' as const, skillName: 'research', skillVersion: 'v1', model: 'm', content: { summary: `brief of ${s.accountId}` } },
+          { workflow: 'prioritization' as const, skillName: 'prioritization', skillVersion: 'v1', model: 'm', content: s.tier ? { tier: s.tier } : { score: 10 } },
+          ...(s.drafted
+            ? [
+                {
+                  workflow: 'drafting' as const,
+                  skillName: 'drafting',
+                  skillVersion: 'v1',
+                  model: 'm',
+                  content: { to: 'buyer@example.test', recipientName: 'Buyer', subject: s.subject ?? `Idea for ${s.accountId.slice(0, 8)}`, body: 'Hello.', citations: [], riskFlags: [] },
+                  riskFlags: s.riskFlags ?? [],
+                },
+              ]
+            : []),
+        ],
+      })),
+    );
+    for (const f of filed) {
+      if (!f.reviewItemId) throw new Error('an account got no review item');
+      ids.push(f.reviewItemId);
+    }
+  }
+  return ids;
 }
