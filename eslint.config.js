@@ -49,7 +49,7 @@ export default tseslint.config(
   },
   {
     // The config module and the CLI entry are the only readers of process.env.
-    files: ['src/config.ts', 'src/cli/context.ts', 'scripts/**', 'test/support/**', 'test/faults/**', 'vitest.config.ts', 'vitest.faults.config.ts'],
+    files: ['src/config.ts', 'src/cli/context.ts', 'scripts/**', 'test/support/**', 'test/faults/**', 'test/e2e/support/**', 'vitest.config.ts', 'vitest.faults.config.ts'],
     rules: { 'no-restricted-syntax': 'off' },
   },
   {

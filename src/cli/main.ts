@@ -14,6 +14,7 @@ import { configureRunCommand } from './run.ts';
 import { configureRunsCommand } from './runs.ts';
 import { configureScheduleCommand } from './schedule.ts';
 import { configureStandinCommand } from './standin.ts';
+import { configureWebCommand } from './web.ts';
 import { configureWorkerCommand } from './worker.ts';
 
 export function buildProgram(ctx: CliContext): Command {
@@ -32,6 +33,7 @@ export function buildProgram(ctx: CliContext): Command {
   configureOutboxCommand(program, ctx);
   configureScheduleCommand(program, ctx);
   configureRepsCommand(program, ctx);
+  configureWebCommand(program, ctx);
   for (const command of program.commands) command.exitOverride();
   return program;
 }
