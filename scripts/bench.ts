@@ -12,7 +12,10 @@
  * prompt caching, drafts for every tier — against bookrun's defaults (the run above) and batch
  * mode, each priced from its ledger. Targets: defaults ≤ 40% of naive, batch ≤ 20%.
  *
- *   npm run bench -- [--accounts 4000] [--concurrency 48] [--no-cost] [--json]
+ * Last, review-UI timings (scripts/bench-review-ui.ts): the queue page with 4,000 pending items for
+ * one rep (target p95 < 100 ms) and the accept action's round trip (target p95 < 50 ms).
+ *
+ *   npm run bench -- [--accounts 4000] [--concurrency 48] [--no-cost] [--no-saturation] [--no-review-ui] [--json]
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -31,6 +34,7 @@ import { startRun } from '../src/run/start-run.ts';
 import { summarizeRun } from '../src/run/summary.ts';
 import { startWorkers } from '../src/run/workers.ts';
 import { benchPlainChain } from './bench-chain.ts';
+import { benchReviewUi, formatReviewUi } from './bench-review-ui.ts';
 
 const { values } = parseArgs({
   options: {
@@ -39,6 +43,7 @@ const { values } = parseArgs({
     json: { type: 'boolean', default: false },
     'no-cost': { type: 'boolean', default: false },
     'no-saturation': { type: 'boolean', default: false },
+    'no-review-ui': { type: 'boolean', default: false },
   },
 });
 /** The saturation part: a stand-in that enforces this many requests per minute, and a book that needs far more. */
@@ -112,6 +117,7 @@ async function main(): Promise<void> {
     const summary = await summarizeRun(deps.db, runId);
     const saturation = values['no-saturation'] ? undefined : await saturationRun(config);
     const cost = values['no-cost'] ? undefined : await costTable(config, csv, summary);
+    const reviewUi = values['no-review-ui'] ? undefined : await benchReviewUi(deps.db, config, { log });
     // One run job plus three jobs per account (research, prioritize, draft + finalize).
     const jobs = 1 + summary.accounts * 3;
     const result = {
@@ -124,6 +130,7 @@ async function main(): Promise<void> {
       target: 3.0,
       ...(saturation ? { saturation } : {}),
       ...(cost ? { cost } : {}),
+      ...(reviewUi ? { reviewUi } : {}),
     };
     if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`);
     else {
@@ -144,6 +151,7 @@ async function main(): Promise<void> {
               ]
             : []),
           ...(cost ? ['', ...formatCost(cost)] : []),
+          ...(reviewUi ? ['', ...formatReviewUi(reviewUi)] : []),
           '',
         ].join('\n'),
       );

@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { Command } from 'commander';
+import type { Db } from '../../db/client.ts';
 import { migrateDatabase } from '../../db/migrate.ts';
+import { addRep, listReps } from '../auth/index.ts';
 import { importBook, writeGeneratedBook } from '../book/index.ts';
 import { loadConfig, type Config } from '../config.ts';
 import { createDeps } from '../deps.ts';
@@ -41,11 +43,11 @@ export function configureDemoCommand(program: Command, ctx: CliContext): void {
     .option('--no-services', 'do not run scripts/services (Redis and Postgres are already up)')
     .option('--json', 'print the run summary as one JSON object on stdout')
     .action(async (flags: DemoFlags) => {
-      const summary = await runDemo(ctx, flags);
-      if (flags.json) ctx.stdout(JSON.stringify(summary));
+      const { summary, reviewer } = await runDemo(ctx, flags);
+      if (flags.json) ctx.stdout(JSON.stringify({ ...summary, review: reviewer ? { url: reviewer.webUrl, email: reviewer.email, signInUrl: reviewer.signInUrl, pending: reviewer.pending } : null }));
       else {
         for (const line of formatRunSummary(summary)) ctx.stdout(line);
-        for (const line of nextSteps(summary.runId)) ctx.stdout(line);
+        for (const line of nextSteps(reviewer)) ctx.stdout(line);
       }
       if ((summary.status !== 'completed' && summary.status !== 'completed_with_deferrals') || summary.failed > 0) throw new Error(`demo run ${summary.runId} ended ${summary.status} with ${summary.failed} failed accounts`);
     });
@@ -74,7 +76,7 @@ async function runDemo(ctx: CliContext, flags: DemoFlags) {
     );
     const summary = await executeRun(config, ctx, { book: DEMO_BOOK, concurrency: flags.concurrency }, deps);
     if (!summary) throw new Error('the demo run did not produce a summary');
-    return summary;
+    return { summary, reviewer: await demoReviewer(deps.db, config) };
   } finally {
     await deps.close();
   }
@@ -94,9 +96,34 @@ function demoConfig(config: Config): Config {
   };
 }
 
-function nextSteps(runId: string): string[] {
+type DemoReviewer = { email: string; name: string; pending: number; signInUrl: string; webUrl: string };
+
+/**
+ * The rep with the most items waiting, with a fresh one-time sign-in link, so the demo ends one
+ * click away from the review queue. `reps add` for an existing email keeps the rep as it is.
+ */
+async function demoReviewer(db: Db, config: Config): Promise<DemoReviewer | undefined> {
+  const top = (await listReps(db)).filter((r) => r.pending > 0).sort((a, b) => b.pending - a.pending)[0];
+  if (!top) return undefined;
+  const added = await addRep(db, { email: top.email, name: top.name, role: top.role, timeZone: top.timeZone }, { publicUrl: config.web.publicUrl, signInTtlMs: config.web.signInTtlMs, actor: 'demo' });
+  return { email: top.email, name: top.name, pending: top.pending, signInUrl: added.signInUrl, webUrl: config.web.publicUrl };
+}
+
+function nextSteps(reviewer: DemoReviewer | undefined): string[] {
   const step = (command: string, what: string) => `  ${command.padEnd(50)} ${what}`;
+  const review = reviewer
+    ? [
+        'review the night (every draft waits for its owner rep):',
+        step('bookrun web', `the review app, at ${reviewer.webUrl}`),
+        `  then open (signs in as ${reviewer.name} <${reviewer.email}>, ${reviewer.pending.toLocaleString('en-US')} items waiting; works once, for 24 h):`,
+        `  ${reviewer.signInUrl}`,
+        step('bookrun reps list', 'every rep with their accounts and pending items'),
+        step('bookrun reps add --email E --name N --role manager', 'a manager: sees every queue and the job queues'),
+      ]
+    : [];
   return [
+    '',
+    ...review,
     '',
     'next:',
     step(`bookrun run --book ${DEMO_BOOK} --dry-run`, 'what the next run will cost, per stage, from this one'),
@@ -108,7 +135,6 @@ function nextSteps(runId: string): string[] {
     step('bookrun worker', 'start one (or several, on any machine)'),
     step(`bookrun schedule set --book ${DEMO_BOOK} --cron "0 2 * * *" --tz UTC`, 'every night at 02:00, taken by the workers'),
     step('bookrun runs pause|resume|cancel ID', 'control a run that is going, from anywhere'),
-    `  every draft is waiting in review for its owner rep: select reason, count(*) from review_items where run_id = '${runId}' group by 1;`,
-    '  the review UI (bookrun web) and accept-rate dashboards arrive next.',
+    '  accept-rate dashboards and earned autonomy arrive next.',
   ];
 }
