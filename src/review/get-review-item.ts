@@ -12,6 +12,7 @@ import { alias } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 import type { DbOrTx } from '../../db/client.ts';
 import { accounts, activities, contacts, reps, reviewItems, runs, type BriefVerdict, type RejectReason, type TierVerdict } from '../../db/schema/index.ts';
+import type { AccountSnapshot } from '../agents/types.ts';
 import { AppError } from '../errors.ts';
 import { recallMemory, type MemoryView } from '../memory/index.ts';
 import { QUEUE_ITEM_COLUMNS, type ReviewQueueItem } from './list-review-queue.ts';
@@ -41,20 +42,8 @@ export type ReviewItemDetail = ReviewQueueItem & {
   decidedBy: { email: string; name: string } | null;
   firstViewedAt: Date | null;
   owner: { id: string; email: string; name: string } | null;
-  account: {
-    id: string;
-    externalId: string;
-    name: string;
-    domain: string | null;
-    industry: string | null;
-    employees: number | null;
-    arrUsd: number | null;
-    stage: string | null;
-    region: string | null;
-    signals: string[];
-    notes: string | null;
-    lastActivityAt: Date | null;
-  };
+  /** The CRM record as the agents saw it (the conflicts are in the memory view). */
+  account: Omit<AccountSnapshot, 'conflicts'>;
   contacts: Array<{ name: string; title: string | null; email: string | null; doNotContact: boolean }>;
   /** The account's latest activity (by when it happened). */
   lastInteraction: { kind: string; occurredAt: Date | null; summary: string } | null;

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reviewItems } from '../../../db/schema/index.ts';
 import { createTestDb, type TestDb } from '../../support/db.ts';
 import { seedDraftedItems, type DraftedWorld } from '../outbox/seed.ts';
-import { get, postJson, signIn, statuses, webApp, type Signed } from './support.ts';
+import { get, postJson, signInTeam, statuses, webApp, type Signed } from './support.ts';
 
 let db: TestDb;
 let world: DraftedWorld;
@@ -21,10 +21,7 @@ beforeAll(async () => {
   db = await createTestDb();
   world = await seedDraftedItems(db.db, { count: 10, repCount: 2 });
   app = webApp(db.db);
-  const [a, b] = world.book.repIds;
-  repA = await signIn(db.db, { repId: a ?? '' });
-  repB = await signIn(db.db, { repId: b ?? '' });
-  manager = await signIn(db.db, { repId: world.managerId });
+  ({ repA, repB, manager } = await signInTeam(db.db, world));
 });
 
 afterAll(async () => {

@@ -10,7 +10,7 @@ import { createTestDb, type TestDb } from '../../support/db.ts';
 import { seedDraftedItems, type DraftedWorld } from '../outbox/seed.ts';
 import { seedRun } from '../review/seed.ts';
 import { fileArtifactsMany } from '../../../src/review/index.ts';
-import { get, postForm, rowIds, signIn, statuses, webApp, type Signed } from './support.ts';
+import { get, postForm, rowIds, signIn, signInTeam, statuses, webApp, type Signed } from './support.ts';
 
 let db: TestDb;
 let world: DraftedWorld;
@@ -24,10 +24,7 @@ beforeAll(async () => {
   db = await createTestDb();
   world = await seedDraftedItems(db.db, { count: 20, repCount: 2 });
   app = webApp(db.db, { log: (line) => logged.push(line) });
-  const [a, b] = world.book.repIds;
-  repA = await signIn(db.db, { repId: a ?? '' });
-  repB = await signIn(db.db, { repId: b ?? '' });
-  manager = await signIn(db.db, { repId: world.managerId });
+  ({ repA, repB, manager } = await signInTeam(db.db, world));
 });
 
 afterAll(async () => {

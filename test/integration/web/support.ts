@@ -46,6 +46,14 @@ export async function signIn(db: Db, repIdOrEmail: { repId: string } | { email: 
   return { repId: session.rep.id, email, cookie: `bookrun_session=${session.sessionToken}`, csrf: session.csrfToken, sessionToken: session.sessionToken };
 }
 
+export type SignedTeam = { repA: Signed; repB: Signed; manager: Signed };
+
+/** Signs in the two reps and the manager of a `seedDraftedItems` world. */
+export async function signInTeam(db: Db, world: { book: { repIds: string[] }; managerId: string }): Promise<SignedTeam> {
+  const [a, b] = world.book.repIds;
+  return { repA: await signIn(db, { repId: a ?? '' }), repB: await signIn(db, { repId: b ?? '' }), manager: await signIn(db, { repId: world.managerId }) };
+}
+
 export function get(app: Hono<WebEnv>, path: string, who?: Signed, headers: Record<string, string> = {}): Promise<Response> {
   return Promise.resolve(app.request(path, { headers: { ...(who ? { cookie: who.cookie } : {}), ...headers } }));
 }
