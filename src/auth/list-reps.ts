@@ -15,8 +15,10 @@ export async function listReps(db: DbOrTx): Promise<RepListItem[]> {
       role: reps.role,
       timeZone: reps.timeZone,
       disabledAt: reps.disabledAt,
-      accounts: sql<number>`(select count(*) from accounts a where a.owner_rep_id = ${reps.id})::int`,
-      pending: sql<number>`(select count(*) from review_items i where i.owner_rep_id = ${reps.id} and i.status = 'pending')::int`,
+      // Written out as `reps.id`: drizzle renders a column unqualified, and inside these
+      // subqueries a bare "id" would be the inner table's own.
+      accounts: sql<number>`(select count(*) from accounts a where a.owner_rep_id = reps.id)::int`,
+      pending: sql<number>`(select count(*) from review_items i where i.owner_rep_id = reps.id and i.status = 'pending')::int`,
     })
     .from(reps)
     .orderBy(asc(reps.role), asc(reps.email));

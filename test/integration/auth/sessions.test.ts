@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, reps, signInTokens, webSessions } from '../../../db/schema/index.ts';
 import { addRep, csrfMatches, endSession, listReps, loadSession, redeemSignIn } from '../../../src/auth/index.ts';
 import { AppError } from '../../../src/errors.ts';
+import { decideReviewItem } from '../../../src/review/index.ts';
+import { seedDraftedItems } from '../outbox/seed.ts';
 import { createTestDb, type TestDb } from '../../support/db.ts';
 
 let db: TestDb;
@@ -70,6 +72,16 @@ describe('when a rep is added', () => {
     expect(session.rep.role).toBe('manager');
     const listed = await listReps(db.db);
     expect(listed.find((r) => r.email === 'ben@example.test')).toMatchObject({ role: 'manager', accounts: 0, pending: 0 });
+  });
+
+  it('lists reps with the accounts they own and their pending items', async () => {
+    const world = await seedDraftedItems(db.db, { count: 6, repCount: 2 });
+    const [a] = world.book.repIds;
+    await decideReviewItem(db.db, { itemId: world.items.find((i) => i.ownerRepId === a)?.itemId ?? '', deciderRepId: a ?? '', verdict: 'accepted' });
+    const listed = new Map((await listReps(db.db)).map((r) => [r.id, r]));
+    expect(listed.get(a ?? '')).toMatchObject({ accounts: 3, pending: 2 });
+    expect(listed.get(world.book.repIds[1] ?? '')).toMatchObject({ accounts: 3, pending: 3 });
+    expect(listed.get(world.managerId)).toMatchObject({ role: 'manager', accounts: 0, pending: 0 });
   });
 
   it('refuses bad input with the field and the reason', async () => {
