@@ -4,6 +4,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { AutonomyPolicy } from './autonomy/types.ts';
 import type { BudgetLimit } from './budget/units.ts';
 import { StandinOptions } from './standin/options.ts';
 
@@ -120,6 +121,11 @@ export const Env = z.object({
   BOOKRUN_SESSION_TTL_MS: number('BOOKRUN_SESSION_TTL_MS').pipe(z.number().int().min(60_000)).default(12 * 3_600_000),
   /** How long a one-time sign-in link from `bookrun reps add` stays valid (default 24 hours). */
   BOOKRUN_SIGNIN_TTL_MS: number('BOOKRUN_SIGNIN_TTL_MS').pipe(z.number().int().min(60_000)).default(24 * 3_600_000),
+  /**
+   * The autonomy policy as JSON, merged over the defaults (src/autonomy/types.ts), e.g.
+   * `{"windowDays":14,"levels":{"spot_check":{"minSample":80}}}`.
+   */
+  BOOKRUN_AUTONOMY_POLICY: z.string().min(2).optional(),
   /** Where the Agent Skills live; defaults to the `skills/` folder shipped with bookrun. */
   BOOKRUN_SKILLS_DIR: z.string().min(1).default(fileURLToPath(new URL('../skills', import.meta.url))),
 });
@@ -178,6 +184,8 @@ export type Config = {
   durability: DurabilityConfig;
   outbox: OutboxConfig;
   web: WebConfig;
+  /** What earns each workflow more autonomy (src/autonomy). */
+  autonomy: AutonomyPolicy;
   fault: FaultConfig;
   /** The cap a run gets when none is given on the command line. */
   defaultBudget: BudgetLimit | undefined;
@@ -253,6 +261,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
         : undefined;
 
   return {
+    autonomy: parseAutonomyPolicy(env.BOOKRUN_AUTONOMY_POLICY),
     durability: {
       lockMs: env.BOOKRUN_LOCK_MS,
       stalledMs: env.BOOKRUN_STALLED_MS,
@@ -293,6 +302,22 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     standin: standin.data,
     standinExplicit: Object.keys(standinInput) as Array<keyof StandinOptions>,
   };
+}
+
+function parseAutonomyPolicy(json: string | undefined): AutonomyPolicy {
+  if (json === undefined) return AutonomyPolicy.parse({});
+  let raw: unknown;
+  try {
+    raw = JSON.parse(json);
+  } catch (error) {
+    throw new ConfigError(`invalid environment:\n  BOOKRUN_AUTONOMY_POLICY is not JSON (${error instanceof Error ? error.message : String(error)})`);
+  }
+  const parsed = AutonomyPolicy.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  BOOKRUN_AUTONOMY_POLICY ${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new ConfigError(`invalid environment:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
 }
 
 function dropUndefined<T extends Record<string, unknown>>(obj: T): Partial<T> {

@@ -3,6 +3,7 @@
  * `main` maps every outcome to an exit code in one place (`exit.ts`).
  */
 import { Command } from 'commander';
+import { configureAutonomyCommand } from './autonomy.ts';
 import { configureBookCommand } from './book.ts';
 import { processContext, type CliContext } from './context.ts';
 import { configureDbCommand } from './db.ts';
@@ -33,6 +34,7 @@ export function buildProgram(ctx: CliContext): Command {
   configureOutboxCommand(program, ctx);
   configureScheduleCommand(program, ctx);
   configureRepsCommand(program, ctx);
+  configureAutonomyCommand(program, ctx);
   configureWebCommand(program, ctx);
   for (const command of program.commands) command.exitOverride();
   return program;
