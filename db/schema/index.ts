@@ -23,3 +23,14 @@ export { auditLog } from './audit-log.ts';
 export { schedules } from './schedules.ts';
 export { outbox, OUTBOX_KINDS, OUTBOX_STATUSES, type OutboxKind, type OutboxStatus } from './outbox.ts';
 export { signInTokens, webSessions } from './web-sessions.ts';
+export {
+  autonomyLevels,
+  autonomyProposals,
+  autonomyTransitions,
+  STORED_AUTONOMY_LEVELS,
+  AUTONOMY_PROPOSAL_STATUSES,
+  AUTONOMY_TRANSITION_KINDS,
+  type AutonomyProposalStatus,
+  type AutonomyTransitionKind,
+  type StoredAutonomyEvidence,
+} from './autonomy.ts';

@@ -1,19 +1,17 @@
 /**
- * Where each workflow stands: its level, what the reviews in the policy's window say (stats with
- * the Wilson lower bound), and what the evidence supports next — a promotion to propose, a
- * demotion, or holding — with the numbers behind it.
- *
- * Levels are not stored yet: every workflow is `gated` (every item reviewed), which is what the
- * pipeline does today. Incidents count only items that reached a customer without review, so a
- * gated workflow has none.
+ * Where each workflow stands: its stored level, what the reviews in the policy's window say
+ * (stats with the Wilson lower bound), the pending proposal a manager can approve or decline, and
+ * what the evidence supports now — exactly the decision `evaluateWorkflows` would act on (the
+ * same assessment, ./store.ts). Read-only: nothing here changes a level.
  */
 import { WORKFLOWS, type Workflow } from '../../db/schema/index.ts';
 import type { DbOrTx } from '../../db/client.ts';
-import { computeStats } from './compute-stats.ts';
-import { evaluateAutonomy } from './evaluate-autonomy.ts';
 import { groupStats } from './group-stats.ts';
-import { loadReviewOutcomes } from './outcomes.ts';
+import { assess, currentVersions, GATED, pendingProposals, readLevels, windowOutcomes, type Version } from './store.ts';
 import type { AutonomyDecision, AutonomyLevel, AutonomyPolicy, GroupedStats, StatsKeyField, WorkflowStats } from './types.ts';
+
+/** A pending proposal as stored: the decision it was made from, with its id and filing time. */
+export type PendingProposal = AutonomyDecision & { id: string; createdAt: string };
 
 export type WorkflowStatus = {
   workflow: Workflow;
@@ -21,12 +19,17 @@ export type WorkflowStatus = {
   reviewed: number;
   acceptRate: number | null;
   lowerBound: number | null;
-  /** The promotion the evidence supports (to be approved or declined by a manager), or null. */
-  proposal: AutonomyDecision | null;
-  /** What the evidence says for this workflow now: hold, propose or demote, with reasons. */
+  /** The pending promotion (to be approved or declined by a manager), with its id; null when none is pending. */
+  proposal: PendingProposal | null;
+  /** What the evidence says for this workflow now: hold, propose, demote or reset, with reasons. */
   decision: AutonomyDecision;
   stats: WorkflowStats;
-  /** Stats split by the `by` fields (skill version, model, rep), when asked for. */
+  /** Additive: the skill version and model judged (the workflow's newest artifact's); null without artifacts. */
+  version: Version | null;
+  /** Additive: since when, and by whom (`policy` or a manager's email), the level holds; null while never set. */
+  levelSince: string | null;
+  levelSetBy: string | null;
+  /** Stats split by the `by` fields (skill version, model, rep), over every version in the window, when asked for. */
   groups?: GroupedStats[];
 };
 
@@ -38,23 +41,27 @@ export type AutonomyStatus = {
 export async function autonomyStatus(db: DbOrTx, options: { policy: AutonomyPolicy; now?: Date; by?: readonly StatsKeyField[] }): Promise<AutonomyStatus> {
   const { policy } = options;
   const now = options.now ?? new Date();
-  const since = new Date(now.getTime() - policy.windowDays * 86_400_000);
-  const outcomes = await loadReviewOutcomes(db, { since, until: now });
+  const [{ since, outcomes }, levels, versions, pending] = await Promise.all([windowOutcomes(db, policy, now), readLevels(db), currentVersions(db), pendingProposals(db)]);
   const workflows = WORKFLOWS.map((workflow): WorkflowStatus => {
-    const mine = outcomes.filter((o) => o.workflow === workflow);
-    const stats = computeStats(mine, policy);
-    const level: AutonomyLevel = 'gated';
-    const decision = evaluateAutonomy({ workflow, level, stats, incidents: 0, policy });
+    const level = levels.get(workflow) ?? GATED;
+    const version = versions.get(workflow) ?? null;
+    const { stats, decision } = assess({ workflow, level, version, outcomes, policy });
+    const open = pending.get(workflow);
     return {
       workflow,
-      level,
+      level: level.level,
       reviewed: stats.reviewed,
       acceptRate: stats.acceptRate,
       lowerBound: stats.lowerBound,
-      proposal: decision.kind === 'propose' ? decision : null,
+      proposal: open
+        ? { id: open.id, createdAt: open.createdAt.toISOString(), kind: 'propose', workflow, from: open.fromLevel, to: open.toLevel, reasons: open.reasons, evidence: open.evidence }
+        : null,
       decision,
       stats,
-      ...(options.by && options.by.length > 0 ? { groups: groupStats(mine, options.by, policy) } : {}),
+      version,
+      levelSince: level.since?.toISOString() ?? null,
+      levelSetBy: level.setBy,
+      ...(options.by && options.by.length > 0 ? { groups: groupStats(outcomes.filter((o) => o.workflow === workflow), options.by, policy) } : {}),
     };
   });
   return { window: { days: policy.windowDays, since: since.toISOString(), until: now.toISOString() }, workflows };

@@ -1,13 +1,29 @@
 /**
- * `bookrun autonomy status` — per workflow: the level, what the reviews in the policy's window say
- * (accept rates, edits, rejections by reason, the Wilson lower bound) and what the evidence
- * supports next, with its numbers.
+ * `bookrun autonomy status | evaluate | approve | decline | set | history` — per workflow: the
+ * level, what the reviews in the policy's window say (accept rates, edits, rejections by reason,
+ * the Wilson lower bound) and what the evidence supports next, with its numbers; the nightly
+ * evaluation that demotes, resets and proposes; and a manager's approval, decline or lowering.
  */
 import type { Command } from 'commander';
-import { checkDatabase, createDb } from '../../db/client.ts';
-import { autonomyStatus, type WorkflowStatus } from '../autonomy/autonomy-status.ts';
-import type { StatsKeyField, WorkflowStats } from '../autonomy/types.ts';
-import { loadConfig } from '../config.ts';
+import { z } from 'zod';
+import { checkDatabase, createDb, type Db } from '../../db/client.ts';
+import {
+  AUTONOMY_LEVELS,
+  approveProposal,
+  autonomyStatus,
+  declineProposal,
+  evaluateWorkflows,
+  findRepByEmail,
+  listTransitions,
+  setAutonomyLevel,
+  type AutonomyLevel,
+  type StatsKeyField,
+  type WorkflowEvaluation,
+  type WorkflowStats,
+  type WorkflowStatus,
+} from '../autonomy/index.ts';
+import { loadConfig, type Config } from '../config.ts';
+import { WORKFLOWS, type Workflow } from '../../db/schema/index.ts';
 import type { CliContext } from './context.ts';
 import { UsageError } from './exit.ts';
 import { prose } from './prose.ts';
@@ -39,8 +55,62 @@ function humanLines(w: WorkflowStatus): string[] {
   return [
     `${w.workflow.padEnd(15)} ${w.level.padEnd(11)} ${String(w.reviewed).padStart(6)} reviewed   accepted ${pct(w.stats.successRate).padStart(6)}   lower bound ${bound(w.lowerBound)}`,
     `  ${statsLine(w.stats)}`,
-    `  ${w.decision.kind === 'propose' ? `PROPOSAL: ${w.decision.from} → ${w.decision.to}` : w.decision.kind === 'hold' ? 'holds' : `${w.decision.kind}: ${w.decision.from} → ${w.decision.to}`}: ${w.decision.reasons.join('; ')}`,
+    `  ${w.decision.kind === 'propose' ? `supports: ${w.decision.from} → ${w.decision.to}` : w.decision.kind === 'hold' ? 'holds' : `${w.decision.kind}: ${w.decision.from} → ${w.decision.to}`}: ${w.decision.reasons.join('; ')}`,
+    ...(w.proposal ? [`  PENDING PROPOSAL ${w.proposal.id}: ${w.proposal.from} → ${w.proposal.to}`, approveHint(w.proposal.id)] : []),
     ...(w.groups ?? []).map((g) => `    ${Object.values(g.key).map((v) => v ?? '–').join(' / ')}: ${g.stats.reviewed} reviewed, accepted ${pct(g.stats.successRate)}, lower bound ${bound(g.stats.lowerBound)}`),
+  ];
+}
+
+const approveHint = (id: string) => `    approve: bookrun autonomy approve ${id} --by EMAIL   decline: bookrun autonomy decline ${id} --by EMAIL --reason TEXT`;
+
+async function withDb<T>(fn: (db: Db, config: Config) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const handle = createDb(config.databaseUrl, { max: 2 });
+  try {
+    await checkDatabase(handle, config.databaseUrl);
+    return await fn(handle.db, config);
+  } finally {
+    await handle.close();
+  }
+}
+
+function proposalIdArg(id: string): string {
+  if (!z.uuid().safeParse(id).success) throw new UsageError(`PROPOSAL_ID must be a proposal id (a UUID, as autonomy status or evaluate print it), not "${id}"`);
+  return id;
+}
+
+function workflowArg(value: string): Workflow {
+  const parsed = z.enum(WORKFLOWS).safeParse(value);
+  if (!parsed.success) throw new UsageError(`WORKFLOW must be ${WORKFLOWS.join(', ')}; not "${value}"`);
+  return parsed.data;
+}
+
+function levelArg(value: string): AutonomyLevel {
+  const parsed = z.enum(AUTONOMY_LEVELS).safeParse(value);
+  if (!parsed.success) throw new UsageError(`LEVEL must be ${AUTONOMY_LEVELS.join(', ')}; not "${value}"`);
+  return parsed.data;
+}
+
+function nonEmpty(flag: string, value: string | undefined): string | undefined {
+  if (value !== undefined && !value.trim()) throw new UsageError(`${flag} is empty`);
+  return value;
+}
+
+function evaluationLine(e: WorkflowEvaluation): string[] {
+  const { decision } = e;
+  const head = `${e.workflow.padEnd(15)} ${e.level.padEnd(11)} ${String(e.stats.reviewed).padStart(6)} reviewed   lower bound ${bound(e.stats.lowerBound)}`;
+  const what: Record<WorkflowEvaluation['action'], string> = {
+    held: 'holds',
+    proposed: `PROPOSED ${decision.from} → ${decision.to} (proposal ${e.proposalId ?? ''})`,
+    already_proposed: `still pending: ${decision.from} → ${decision.to} (proposal ${e.proposalId ?? ''})`,
+    demoted: `DEMOTED ${decision.from} → ${decision.to}`,
+    reset: `RESET ${decision.from} → ${decision.to}`,
+  };
+  return [
+    head,
+    `  ${what[e.action]}: ${decision.reasons.join('; ')}`,
+    ...(e.proposalId ? [approveHint(e.proposalId)] : []),
+    ...(e.supersededProposalId ? [`  superseded proposal ${e.supersededProposalId}: the evidence no longer supports it`] : []),
   ];
 }
 
@@ -83,6 +153,101 @@ export function configureAutonomyCommand(program: Command, ctx: CliContext): voi
         for (const w of status.workflows) for (const line of humanLines(w)) ctx.stdout(line);
       } finally {
         await handle.close();
+      }
+    });
+  autonomy
+    .command('evaluate')
+    .summary('apply demotions and resets, and propose promotions for a manager (run nightly)')
+    .description(
+      prose([
+        'Judges each workflow at its stored level on the reviews in the window (only those of the skill version and model it runs now).',
+        'Demotions and resets (a new skill version or model: back to gated) are applied at once and recorded with their evidence; a promotion the evidence supports becomes a pending proposal for a manager — once: evaluating again does not file it twice.',
+        'A pending proposal the evidence no longer supports is superseded.',
+      ]),
+    )
+    .option('--window-days <n>', 'evidence window in days (default from the policy: 30)', positiveInt)
+    .option('--json', 'print one JSON object on stdout: {window, workflows: [{workflow, action, level, proposalId, supersededProposalId, transitionId, decision, stats}]}')
+    .action(async (flags: { windowDays?: number; json?: boolean }) => {
+      const result = await withDb((db, config) => evaluateWorkflows(db, { policy: flags.windowDays ? { ...config.autonomy, windowDays: flags.windowDays } : config.autonomy }));
+      if (flags.json) return ctx.stdout(JSON.stringify(result));
+      ctx.stdout(`reviews decided in the last ${result.window.days} days:`);
+      for (const e of result.workflows) for (const line of evaluationLine(e)) ctx.stdout(line);
+    });
+  autonomy
+    .command('approve')
+    .summary('approve a pending promotion (managers only)')
+    .description(prose(['Raises the workflow one level, as the proposal says, if it is still pending and the workflow still at its starting level; recorded with the evidence and your email.']))
+    .argument('<PROPOSAL_ID>', 'the proposal id that autonomy status or evaluate printed')
+    .requiredOption('--by <email>', 'your email: you must be a manager (bookrun reps add --role manager)')
+    .option('--note <text>', 'why you approve (kept with the transition)')
+    .option('--json', 'print one JSON object on stdout: {proposalId, workflow, from, to, approvedBy, transitionId}')
+    .action(async (id: string, flags: { by: string; note?: string; json?: boolean }) => {
+      const proposalId = proposalIdArg(id);
+      const note = nonEmpty('--note', flags.note);
+      const result = await withDb(async (db) => {
+        const rep = await findRepByEmail(db, flags.by);
+        return approveProposal(db, { proposalId, managerRepId: rep.id, ...(note ? { note } : {}) });
+      });
+      if (flags.json) return ctx.stdout(JSON.stringify(result));
+      ctx.stdout(`approved: ${result.workflow} is now ${result.to} (was ${result.from}), approved by ${result.approvedBy}`);
+    });
+  autonomy
+    .command('decline')
+    .summary('decline a pending promotion, saying why (managers only)')
+    .argument('<PROPOSAL_ID>', 'the proposal id that autonomy status or evaluate printed')
+    .requiredOption('--by <email>', 'your email: you must be a manager')
+    .requiredOption('--reason <text>', 'why the workflow should not move up yet')
+    .option('--json', 'print one JSON object on stdout: {proposalId, workflow, from, to, declinedBy}')
+    .action(async (id: string, flags: { by: string; reason: string; json?: boolean }) => {
+      const proposalId = proposalIdArg(id);
+      const reason = nonEmpty('--reason', flags.reason) ?? '';
+      const result = await withDb(async (db) => {
+        const rep = await findRepByEmail(db, flags.by);
+        return declineProposal(db, { proposalId, managerRepId: rep.id, reason });
+      });
+      if (flags.json) return ctx.stdout(JSON.stringify(result));
+      ctx.stdout(`declined: ${result.workflow} stays ${result.from} (proposal ${result.proposalId} to ${result.to}), declined by ${result.declinedBy}`);
+    });
+  autonomy
+    .command('set')
+    .summary('lower a workflow’s level, or raise it to the target of its pending proposal (managers only)')
+    .description(
+      prose([
+        'Lowering is always allowed: more review is never unsafe.',
+        'Raising is allowed only to the level a pending proposal asks for, and then approves that proposal: autonomy is earned from reviews, never switched on.',
+      ]),
+    )
+    .argument('<WORKFLOW>', WORKFLOWS.join(' | '))
+    .argument('<LEVEL>', AUTONOMY_LEVELS.join(' | '))
+    .requiredOption('--by <email>', 'your email: you must be a manager')
+    .requiredOption('--reason <text>', 'why (kept with the transition and in the audit log)')
+    .option('--json', 'print one JSON object on stdout: {workflow, from, to, outcome, proposalId, transitionId}')
+    .action(async (w: string, l: string, flags: { by: string; reason: string; json?: boolean }) => {
+      const workflow = workflowArg(w);
+      const level = levelArg(l);
+      const reason = nonEmpty('--reason', flags.reason) ?? '';
+      const result = await withDb(async (db) => {
+        const rep = await findRepByEmail(db, flags.by);
+        return setAutonomyLevel(db, { workflow, level, managerRepId: rep.id, reason });
+      });
+      if (flags.json) return ctx.stdout(JSON.stringify(result));
+      if (result.outcome === 'unchanged') return ctx.stdout(`${workflow} already is ${level}; nothing changed`);
+      ctx.stdout(`${workflow}: ${result.from} → ${result.to}${result.outcome === 'approved' ? ` (approved proposal ${result.proposalId ?? ''})` : ''}`);
+    });
+  autonomy
+    .command('history')
+    .summary('every change of level: promotions, demotions, resets, manual changes, newest first')
+    .option('--workflow <workflow>', `only this workflow (${WORKFLOWS.join(', ')})`)
+    .option('--limit <n>', 'at most this many (default 50)', positiveInt)
+    .option('--json', 'print one JSON object on stdout: {transitions: [{id, workflow, from, to, kind, reasons, evidence, actor, proposalId, at}]}')
+    .action(async (flags: { workflow?: string; limit?: number; json?: boolean }) => {
+      const workflow = flags.workflow === undefined ? undefined : workflowArg(flags.workflow);
+      const transitions = await withDb((db) => listTransitions(db, { ...(workflow ? { workflow } : {}), limit: flags.limit ?? 50 }));
+      if (flags.json) return ctx.stdout(JSON.stringify({ transitions }));
+      if (transitions.length === 0) return ctx.stdout('no autonomy changes yet: every workflow is gated until a manager approves a proposal');
+      for (const t of transitions) {
+        ctx.stdout(`${t.at.toISOString().slice(0, 16).replace('T', ' ')}  ${t.workflow.padEnd(15)} ${t.kind.padEnd(8)} ${t.from} → ${t.to}  by ${t.actor}`);
+        ctx.stdout(`  ${t.reasons.join('; ')}`);
       }
     });
 }

@@ -1,6 +1,6 @@
 /**
- * `bookrun autonomy status` over real reviews: a workflow with a high accept rate gets a promotion
- * proposal only once its sample is large enough, heavy edits count against it, and the JSON shape
+ * `bookrun autonomy status` over real reviews: a workflow with a high accept rate supports a
+ * promotion only once its sample is large enough, heavy edits count against it, and the JSON shape
  * is the documented one.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -55,7 +55,9 @@ describe('when reviews accumulate at a high accept rate', () => {
     const later = await drafting();
     expect(later.reviewed).toBe(58);
     expect(later.lowerBound).toBeCloseTo(wilsonLowerBound(56, 58) ?? 0, 10);
-    expect(later.proposal).toMatchObject({ kind: 'propose', from: 'gated', to: 'spot_check', evidence: { reviewed: 58, successes: 56, window: 30, incidents: 0 } });
+    expect(later.decision).toMatchObject({ kind: 'propose', from: 'gated', to: 'spot_check', evidence: { reviewed: 58, successes: 56, window: 30, incidents: 0 } });
+    // Status only reads: the proposal is filed (and then shown with its id) by autonomy evaluate.
+    expect(later.proposal).toBeNull();
     expect(later.stats.rejectByReason).toEqual({ tone: 2 });
   });
 
@@ -64,7 +66,7 @@ describe('when reviews accumulate at a high accept rate', () => {
     const now = await drafting();
     expect(now.reviewed).toBe(70);
     expect(now.stats).toMatchObject({ heavyEdits: 12, successes: 56, acceptedAsIs: 56 });
-    expect(now.proposal).toBeNull();
+    expect(now.decision.kind).toBe('hold');
     // The briefs shown with those drafts (and with the two rejected for tone) were not at fault:
     // without a quick verdict against them they count as accepted.
     const status = await autonomyStatus(db.db, { policy });
