@@ -6,7 +6,7 @@
  */
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { checkDatabase, createDb, type Db } from '../../db/client.ts';
+import { checkDatabase, createDb } from '../../db/client.ts';
 import {
   AUTONOMY_LEVELS,
   approveProposal,
@@ -22,11 +22,12 @@ import {
   type WorkflowStats,
   type WorkflowStatus,
 } from '../autonomy/index.ts';
-import { loadConfig, type Config } from '../config.ts';
+import { loadConfig } from '../config.ts';
 import { WORKFLOWS, type Workflow } from '../../db/schema/index.ts';
 import type { CliContext } from './context.ts';
 import { UsageError } from './exit.ts';
 import { prose } from './prose.ts';
+import { withDb } from './with-db.ts';
 import { positiveInt } from './run.ts';
 
 const BY: Record<string, StatsKeyField> = { 'skill-version': 'skillVersion', model: 'model', rep: 'repId', skill: 'skillName' };
@@ -62,17 +63,6 @@ function humanLines(w: WorkflowStatus): string[] {
 }
 
 const approveHint = (id: string) => `    approve: bookrun autonomy approve ${id} --by EMAIL   decline: bookrun autonomy decline ${id} --by EMAIL --reason TEXT`;
-
-async function withDb<T>(fn: (db: Db, config: Config) => Promise<T>): Promise<T> {
-  const config = loadConfig();
-  const handle = createDb(config.databaseUrl, { max: 2 });
-  try {
-    await checkDatabase(handle, config.databaseUrl);
-    return await fn(handle.db, config);
-  } finally {
-    await handle.close();
-  }
-}
 
 function proposalIdArg(id: string): string {
   if (!z.uuid().safeParse(id).success) throw new UsageError(`PROPOSAL_ID must be a proposal id (a UUID, as autonomy status or evaluate print it), not "${id}"`);

@@ -5,23 +5,11 @@
  */
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { checkDatabase, createDb, type Db } from '../../db/client.ts';
 import { addRep, AddRepInput, listReps } from '../auth/index.ts';
-import { loadConfig, type Config } from '../config.ts';
 import type { CliContext } from './context.ts';
 import { UsageError } from './exit.ts';
 import { prose } from './prose.ts';
-
-async function withDb<T>(fn: (db: Db, config: Config) => Promise<T>): Promise<T> {
-  const config = loadConfig();
-  const handle = createDb(config.databaseUrl, { max: 2 });
-  try {
-    await checkDatabase(handle, config.databaseUrl);
-    return await fn(handle.db, config);
-  } finally {
-    await handle.close();
-  }
-}
+import { withDb } from './with-db.ts';
 
 const ROLE = z.enum(['rep', 'manager']);
 const AddFlags = z.object({ email: z.string(), name: z.string(), role: z.string(), tz: z.string().optional(), json: z.boolean().optional() });
