@@ -6,10 +6,11 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { artifacts, auditLog, contacts, outbox, reviewItems } from '../../../db/schema/index.ts';
-import { AppError } from '../../../src/errors.ts';
+import type { AppError } from '../../../src/errors.ts';
 import { decideReviewItem } from '../../../src/review/index.ts';
 import { createTestDb, type TestDb } from '../../support/db.ts';
-import { seedDraftedItems, type DraftedWorld } from './seed.ts';
+import { rejection } from '../../support/app-error.ts';
+import { itemAt, seedDraftedItems, type DraftedWorld } from './seed.ts';
 
 let db: TestDb;
 let world: DraftedWorld;
@@ -21,11 +22,7 @@ beforeAll(async () => {
 
 afterAll(async () => db?.drop());
 
-function item(i: number) {
-  const found = world.items[i];
-  if (!found) throw new Error(`no item ${i}`);
-  return found;
-}
+const item = (i: number) => itemAt(world, i);
 
 async function outboxOf(itemId: string) {
   return db.db.select().from(outbox).where(eq(outbox.reviewItemId, itemId)).orderBy(outbox.kind);
@@ -34,15 +31,6 @@ async function outboxOf(itemId: string) {
 async function auditCount(itemId: string): Promise<number> {
   const [row] = await db.db.select({ n: sql<number>`count(*)::int` }).from(auditLog).where(and(eq(auditLog.entity, 'review_item'), eq(auditLog.entityId, itemId)));
   return row?.n ?? 0;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof AppError)) throw new Error(`expected an AppError, got ${String(error)}`);
-  return error;
 }
 
 describe('when a rep accepts a drafted item', () => {

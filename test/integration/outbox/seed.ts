@@ -49,6 +49,13 @@ export async function seedDraftedItems(db: Db, { count, repCount = 2 }: { count:
   return { book, runId, managerId: manager.id, items };
 }
 
+/** The world's `i`th item; a missing one fails the test instead of passing `undefined` on. */
+export function itemAt(world: DraftedWorld, i: number): DraftedItem {
+  const found = world.items[i];
+  if (!found) throw new Error(`no item ${i}`);
+  return found;
+}
+
 /** Accepts every item as its owner rep; returns the outbox keys queued. */
 export async function approveAll(db: Db, items: readonly DraftedItem[]): Promise<string[]> {
   const keys: string[] = [];

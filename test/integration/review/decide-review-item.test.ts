@@ -6,10 +6,10 @@ import { and, eq, sql } from 'drizzle-orm';
 import { distance } from 'fastest-levenshtein';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accountMemory, artifacts, auditLog, reviewItems } from '../../../db/schema/index.ts';
-import { AppError } from '../../../src/errors.ts';
 import { decideReviewItem, EDIT_DISTANCE_TEXT, fileArtifacts } from '../../../src/review/index.ts';
 import { createTestDb, type TestDb } from '../../support/db.ts';
-import { seedDraftedItems, type DraftedWorld } from '../outbox/seed.ts';
+import { rejection } from '../../support/app-error.ts';
+import { itemAt, seedDraftedItems, type DraftedWorld } from '../outbox/seed.ts';
 
 let db: TestDb;
 let world: DraftedWorld;
@@ -20,11 +20,7 @@ beforeAll(async () => {
 });
 afterAll(async () => db?.drop());
 
-function item(i: number) {
-  const found = world.items[i];
-  if (!found) throw new Error(`no item ${i}`);
-  return found;
-}
+const item = (i: number) => itemAt(world, i);
 
 async function stored(itemId: string) {
   const [row] = await db.db.select().from(reviewItems).where(eq(reviewItems.id, itemId));
@@ -48,15 +44,6 @@ async function memoryOf(accountId: string, itemId: string) {
 async function auditData(itemId: string, action: string) {
   const [row] = await db.db.select({ data: auditLog.data }).from(auditLog).where(and(eq(auditLog.entityId, itemId), eq(auditLog.action, action)));
   return row?.data;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof AppError)) throw new Error(`expected an AppError, got ${String(error)}`);
-  return error;
 }
 
 describe('when a rep accepts a draft', () => {

@@ -5,11 +5,11 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activities, reps, reviewItems } from '../../../db/schema/index.ts';
-import { AppError } from '../../../src/errors.ts';
 import { rememberItems } from '../../../src/memory/index.ts';
 import { decideReviewItem, getReviewItem, listReviewQueue, markReviewItemViewed, type Viewer } from '../../../src/review/index.ts';
 import { createTestDb, type TestDb } from '../../support/db.ts';
-import { seedDraftedItems, type DraftedWorld } from '../outbox/seed.ts';
+import { rejection } from '../../support/app-error.ts';
+import { itemAt, seedDraftedItems, type DraftedWorld } from '../outbox/seed.ts';
 import { fileQueueItems, seedRun } from './seed.ts';
 
 let db: TestDb;
@@ -18,20 +18,7 @@ let flaggedItemId: string;
 const rep = (repId: string): Viewer => ({ repId, role: 'rep' });
 const manager = (): Viewer => ({ repId: world.managerId, role: 'manager' });
 
-function item(i: number) {
-  const found = world.items[i];
-  if (!found) throw new Error(`no item ${i}`);
-  return found;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof AppError)) throw new Error(`expected an AppError, got ${String(error)}`);
-  return error;
-}
+const item = (i: number) => itemAt(world, i);
 
 beforeAll(async () => {
   db = await createTestDb();
